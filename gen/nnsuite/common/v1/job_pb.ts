@@ -12,7 +12,7 @@ import type { JsonObject, Message } from "@bufbuild/protobuf";
  * Describes the file nnsuite/common/v1/job.proto.
  */
 export const file_nnsuite_common_v1_job: GenFile = /*@__PURE__*/
-  fileDesc("ChtubnN1aXRlL2NvbW1vbi92MS9qb2IucHJvdG8SEW5uc3VpdGUuY29tbW9uLnYxImIKC01ldHJpY1BvaW50EgwKBG5hbWUYASABKAkSDQoFdmFsdWUYAiABKAESDAoEc3RlcBgDIAEoAxIoCgR0aW1lGAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJCCghBcnRpZmFjdBIMCgRwYXRoGAEgASgJEhIKCnNpemVfYnl0ZXMYAiABKAMSFAoMY29udGVudF90eXBlGAMgASgJIrUECgNKb2ISDAoEbmFtZRgBIAEoCRIMCgR0eXBlGAIgASgJEiUKBHNwZWMYAyABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EioKBXN0YXRlGAQgASgOMhsubm5zdWl0ZS5jb21tb24udjEuSm9iU3RhdGUSEAoIcHJvZ3Jlc3MYBSABKAESEAoIYXR0ZW1wdHMYBiABKAUSEAoIZXhlY3V0b3IYByABKAkSDQoFZXJyb3IYCCABKAkSLwoHbWV0cmljcxgJIAMoCzIeLm5uc3VpdGUuY29tbW9uLnYxLk1ldHJpY1BvaW50Ei4KCWFydGlmYWN0cxgKIAMoCzIbLm5uc3VpdGUuY29tbW9uLnYxLkFydGlmYWN0EicKBnJlc3VsdBgLIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QSMgoGbGFiZWxzGAwgAygLMiIubm5zdWl0ZS5jb21tb24udjEuSm9iLkxhYmVsc0VudHJ5Ei8KC2NyZWF0ZV90aW1lGA0gASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIuCgpzdGFydF90aW1lGA4gASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIsCghlbmRfdGltZRgPIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAaLQoLTGFiZWxzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASqaAQoISm9iU3RhdGUSGQoVSk9CX1NUQVRFX1VOU1BFQ0lGSUVEEAASFAoQSk9CX1NUQVRFX1FVRVVFRBABEhUKEUpPQl9TVEFURV9SVU5OSU5HEAISFwoTSk9CX1NUQVRFX1NVQ0NFRURFRBADEhQKEEpPQl9TVEFURV9GQUlMRUQQBBIXChNKT0JfU1RBVEVfQ0FOQ0VMTEVEEAViBnByb3RvMw", [file_google_protobuf_struct, file_google_protobuf_timestamp]);
+  fileDesc("ChtubnN1aXRlL2NvbW1vbi92MS9qb2IucHJvdG8SEW5uc3VpdGUuY29tbW9uLnYxImIKC01ldHJpY1BvaW50EgwKBG5hbWUYASABKAkSDQoFdmFsdWUYAiABKAESDAoEc3RlcBgDIAEoAxIoCgR0aW1lGAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJCCghBcnRpZmFjdBIMCgRwYXRoGAEgASgJEhIKCnNpemVfYnl0ZXMYAiABKAMSFAoMY29udGVudF90eXBlGAMgASgJIu0ECgNKb2ISDAoEbmFtZRgBIAEoCRIMCgR0eXBlGAIgASgJEiUKBHNwZWMYAyABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EioKBXN0YXRlGAQgASgOMhsubm5zdWl0ZS5jb21tb24udjEuSm9iU3RhdGUSEAoIcHJvZ3Jlc3MYBSABKAESEAoIYXR0ZW1wdHMYBiABKAUSEAoIZXhlY3V0b3IYByABKAkSDQoFZXJyb3IYCCABKAkSLwoHbWV0cmljcxgJIAMoCzIeLm5uc3VpdGUuY29tbW9uLnYxLk1ldHJpY1BvaW50Ei4KCWFydGlmYWN0cxgKIAMoCzIbLm5uc3VpdGUuY29tbW9uLnYxLkFydGlmYWN0EicKBnJlc3VsdBgLIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QSMgoGbGFiZWxzGAwgAygLMiIubm5zdWl0ZS5jb21tb24udjEuSm9iLkxhYmVsc0VudHJ5Ei8KC2NyZWF0ZV90aW1lGA0gASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIuCgpzdGFydF90aW1lGA4gASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIsCghlbmRfdGltZRgPIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASFAoMbWF4X2F0dGVtcHRzGBAgASgFEg0KBXN0dWR5GBEgASgJEhEKCWdwdV9jb3VudBgSIAEoBRotCgtMYWJlbHNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBKpoBCghKb2JTdGF0ZRIZChVKT0JfU1RBVEVfVU5TUEVDSUZJRUQQABIUChBKT0JfU1RBVEVfUVVFVUVEEAESFQoRSk9CX1NUQVRFX1JVTk5JTkcQAhIXChNKT0JfU1RBVEVfU1VDQ0VFREVEEAMSFAoQSk9CX1NUQVRFX0ZBSUxFRBAEEhcKE0pPQl9TVEFURV9DQU5DRUxMRUQQBWIGcHJvdG8z", [file_google_protobuf_struct, file_google_protobuf_timestamp]);
 
 /**
  * One point of a metric series reported by a running job.
@@ -172,6 +172,28 @@ export type Job = Message<"nnsuite.common.v1.Job"> & {
    * @generated from field: google.protobuf.Timestamp end_time = 15;
    */
   endTime?: Timestamp | undefined;
+
+  /**
+   * How many times the orchestrator may start this job's worker when it crashes or is interrupted by a
+   * restart; errors the job itself reports are final. 0 means the orchestrator's default.
+   *
+   * @generated from field: int32 max_attempts = 16;
+   */
+  maxAttempts: number;
+
+  /**
+   * The study this job is a trial of, `studies/{study_id}`; empty for a standalone job.
+   *
+   * @generated from field: string study = 17;
+   */
+  study: string;
+
+  /**
+   * Accelerators the worker needs; the Kubernetes executor sets `resources.limits["nvidia.com/gpu"]`.
+   *
+   * @generated from field: int32 gpu_count = 18;
+   */
+  gpuCount: number;
 };
 
 /**
