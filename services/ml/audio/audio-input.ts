@@ -11,8 +11,8 @@ export const SUPPORTED_SAMPLE_RATES = [8000, 16000, 48000] as const;
 
 export class StreamingAudioDecoder {
   private header: WavHeader | undefined;
-  private headerBytes = new Uint8Array(0);
-  private carry = new Uint8Array(0);
+  private headerBytes: Uint8Array = new Uint8Array(0);
+  private carry: Uint8Array = new Uint8Array(0);
   private resampler: StreamingResampler | undefined;
   /** Samples received at the source rate (mono). */
   sourceSamples = 0;
