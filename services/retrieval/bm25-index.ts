@@ -1,0 +1,154 @@
+// BM25 inverted index scored as Lucene's BM25Similarity (the scorer behind Anserini's SciFact 0.6789):
+//   idf(t) = ln(1 + (N - df + 0.5) / (df + 0.5)),  w(t, d) = idf · tf / (tf + k1 · (1 - b + b · |d| / avgdl))
+// where |d| is the document length after Lucene's lossy 1-byte norm (SmallFloat.intToByte4) and avgdl the
+// exact mean length. Lucene ≥ 8 drops the constant (k1 + 1) numerator factor; ranking is unchanged.
+// The score is a dot product: query vector = term counts, document vector = w(t, d). That is the "term
+// vector" of the hybrid [k·term ; neural] representation (hybrid-search.ts).
+import { topK, type Scored } from './top-k.js';
+
+export interface Bm25Params {
+  k1: number;
+  b: number;
+}
+
+/** Anserini's defaults (Trotman et al. 2012). */
+export const ANSERINI_BM25: Bm25Params = { k1: 0.9, b: 0.4 };
+
+interface Postings {
+  slots: number[];
+  tfs: number[];
+  /** Live documents containing the term. */
+  df: number;
+}
+
+export class Bm25Index {
+  private readonly postings = new Map<string, Postings>();
+  private readonly lengths: number[] = []; // decoded norm per slot
+  private readonly rawLengths: number[] = [];
+  private readonly live: boolean[] = [];
+  private liveCount = 0;
+  private sumLength = 0;
+
+  constructor(readonly params: Bm25Params = ANSERINI_BM25) {}
+
+  get documentCount(): number {
+    return this.liveCount;
+  }
+
+  get slotCount(): number {
+    return this.live.length;
+  }
+
+  isLive(slot: number): boolean {
+    return this.live[slot] === true;
+  }
+
+  /** Index a document's analyzed terms; returns its slot. */
+  add(terms: readonly string[]): number {
+    const slot = this.live.length;
+    const counts = countTerms(terms);
+    for (const [term, tf] of counts) {
+      let p = this.postings.get(term);
+      if (!p) this.postings.set(term, (p = { slots: [], tfs: [], df: 0 }));
+      p.slots.push(slot);
+      p.tfs.push(tf);
+      p.df++;
+    }
+    this.live.push(true);
+    this.rawLengths.push(terms.length);
+    this.lengths.push(luceneNormLength(terms.length));
+    this.liveCount++;
+    this.sumLength += terms.length;
+    return slot;
+  }
+
+  /** Remove a document; its terms are needed to keep document frequencies exact. */
+  remove(slot: number, terms: readonly string[]): void {
+    if (!this.live[slot]) return;
+    this.live[slot] = false;
+    this.liveCount--;
+    this.sumLength -= this.rawLengths[slot]!;
+    for (const term of new Set(terms)) {
+      const p = this.postings.get(term);
+      if (p) p.df--;
+    }
+  }
+
+  /** Top documents for the query terms, optionally restricted to allowed slots. */
+  search(queryTerms: readonly string[], k: number, allowed?: (slot: number) => boolean): Scored[] {
+    const scores = new Map<number, number>();
+    for (const [term, qtf] of countTerms(queryTerms)) {
+      const p = this.postings.get(term);
+      if (!p || p.df === 0) continue;
+      const idf = this.idf(p.df);
+      for (let i = 0; i < p.slots.length; i++) {
+        const slot = p.slots[i]!;
+        if (!this.live[slot] || (allowed && !allowed(slot))) continue;
+        scores.set(slot, (scores.get(slot) ?? 0) + qtf * this.weight(idf, p.tfs[i]!, slot));
+      }
+    }
+    return topK([...scores.keys()], (slot) => scores.get(slot)!, k);
+  }
+
+  /** Exact BM25 scores of given slots (for rescoring a candidate set). */
+  score(queryTerms: readonly string[], slots: readonly number[]): Float64Array {
+    const out = new Float64Array(slots.length);
+    const position = new Map<number, number>();
+    slots.forEach((slot, i) => position.set(slot, i));
+    for (const [term, qtf] of countTerms(queryTerms)) {
+      const p = this.postings.get(term);
+      if (!p || p.df === 0) continue;
+      const idf = this.idf(p.df);
+      for (let i = 0; i < p.slots.length; i++) {
+        const at = position.get(p.slots[i]!);
+        if (at !== undefined && this.live[p.slots[i]!]) out[at]! += qtf * this.weight(idf, p.tfs[i]!, p.slots[i]!);
+      }
+    }
+    return out;
+  }
+
+  /** Number of distinct terms (including ones only in deleted documents). */
+  get vocabularySize(): number {
+    return this.postings.size;
+  }
+
+  private idf(df: number): number {
+    return Math.log(1 + (this.liveCount - df + 0.5) / (df + 0.5));
+  }
+
+  private weight(idf: number, tf: number, slot: number): number {
+    const { k1, b } = this.params;
+    const avgdl = this.liveCount > 0 ? this.sumLength / this.liveCount : 1;
+    return (idf * tf) / (tf + k1 * (1 - b + (b * this.lengths[slot]!) / avgdl));
+  }
+}
+
+function countTerms(terms: readonly string[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const t of terms) counts.set(t, (counts.get(t) ?? 0) + 1);
+  return counts;
+}
+
+// Lucene SmallFloat: lengths below 24 are exact, larger ones keep 4 significant bits.
+const NUM_FREE_VALUES = 255 - longToInt4(2 ** 31 - 1);
+
+function longToInt4(i: number): number {
+  const numBits = i === 0 ? 0 : Math.floor(Math.log2(i)) + 1;
+  if (numBits < 4) return i;
+  const shift = numBits - 4;
+  const encoded = Math.floor(i / 2 ** shift) & 0x07;
+  return encoded | ((shift + 1) << 3);
+}
+
+function int4ToLong(i: number): number {
+  const bits = i & 0x07;
+  const shift = (i >>> 3) - 1;
+  return shift === -1 ? bits : (bits | 0x08) * 2 ** shift;
+}
+
+/** The document length Lucene's BM25 sees: SmallFloat.byte4ToInt(SmallFloat.intToByte4(length)). */
+export function luceneNormLength(length: number): number {
+  if (length < NUM_FREE_VALUES) return length;
+  const byte = NUM_FREE_VALUES + longToInt4(length - NUM_FREE_VALUES);
+  return NUM_FREE_VALUES + int4ToLong(byte - NUM_FREE_VALUES);
+}
