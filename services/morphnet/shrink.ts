@@ -1,0 +1,79 @@
+// Shrinking (MorphNet's "shrink" step) with topology morphing: every conv/dense layer keeps only the
+// channels whose gate is above the threshold; a layer left with no channel disappears with everything
+// that only carried its output (its BN, pools), and residual-add / concat joins drop that input — a join
+// left with one input is replaced by that input. Tied (residual) channels share one mask, so widths stay
+// consistent across joins. A dead layer whose removal would cut the only path to the logits keeps its
+// strongest neuron instead.
+import { channelGroups, type ChannelGroups } from './channel-groups.js';
+import { checkNetwork, INPUT, withWidths, type Graph, type LayerSpec, type NetworkSpec } from './network.js';
+
+export interface ShrinkResult {
+  net: NetworkSpec;
+  /** Layers removed whole. */
+  removed: string[];
+  /** Kept channel indices of each group of the input network. */
+  kept: number[][];
+}
+
+export function shrink(graph: Graph, groups: ChannelGroups, gates: number[][], threshold: number): ShrinkResult {
+  const kept = gates.map((channels) => channels.flatMap((v, c) => (v > threshold ? [c] : [])));
+  // Revive a group's strongest channel while some surviving layer would read an empty tensor.
+  for (;;) {
+    const starved = findStarvedGroup(graph, groups, kept);
+    if (starved === undefined) break;
+    const strongest = gates[starved].reduce((best, v, c) => (v > gates[starved][best] ? c : best), 0);
+    kept[starved] = [strongest];
+  }
+  const empty = emptyOutputs(graph, groups, kept);
+  const alias = new Map<string, string>();
+  const resolve = (name: string): string => alias.get(name) ?? name;
+  const layers: LayerSpec[] = [];
+  const removed: string[] = [];
+  for (const layer of graph.net.layers) {
+    if (empty.has(layer.name)) { removed.push(layer.name); continue; }
+    const inputs = layer.inputs.filter((n) => !empty.has(n)).map(resolve);
+    if ((layer.kind === 'add' || layer.kind === 'concat') && inputs.length === 1) {
+      // A join with one input left is that input (a residual block whose branch died is the identity).
+      alias.set(layer.name, inputs[0]);
+      removed.push(layer.name);
+      continue;
+    }
+    layers.push({ ...layer, inputs });
+  }
+  const widths = new Map([...groups.groupOf].map(([name, g]) => [name, kept[g].length]));
+  const net = withWidths({ ...graph.net, layers }, widths);
+  checkNetwork(net); // shapes must still agree across every join
+  return { net, removed, kept };
+}
+
+/** Names of layers whose output has no channel left under `kept`. */
+function emptyOutputs(graph: Graph, groups: ChannelGroups, kept: number[][]): Set<string> {
+  const empty = new Set<string>();
+  for (const layer of graph.net.layers) {
+    const isEmpty = groups.groupOf.has(layer.name)
+      ? kept[groups.groupOf.get(layer.name)!].length === 0
+      : layer.inputs.every((n) => empty.has(n));
+    if (isEmpty) empty.add(layer.name);
+  }
+  return empty;
+}
+
+/** A dead group feeding a layer that survives but would get no input at all, if any. */
+function findStarvedGroup(graph: Graph, groups: ChannelGroups, kept: number[][]): number | undefined {
+  const empty = emptyOutputs(graph, groups, kept);
+  const starvedTensor = [...graph.net.layers]
+    .filter((l) => !empty.has(l.name) && groups.groupOf.has(l.name))
+    .map((l) => l.inputs[0])
+    .find((n) => n !== INPUT && empty.has(n))
+    ?? (empty.has(graph.output.name) ? graph.output.name : undefined);
+  if (starvedTensor === undefined) return undefined;
+  return groups.layout.get(starvedTensor)!.map((s) => s.group).find((g) => kept[g].length === 0);
+}
+
+/** Shrink and re-derive the channel groups of the shrunk graph. */
+export function shrinkGraph(graph: Graph, gates: number[][], threshold: number): ShrinkResult & { graph: Graph; groups: ChannelGroups } {
+  const groups = channelGroups(graph);
+  const result = shrink(graph, groups, gates, threshold);
+  const shrunk = checkNetwork(result.net);
+  return { ...result, graph: shrunk, groups: channelGroups(shrunk) };
+}
