@@ -2,10 +2,10 @@
 // channels whose gate is above the threshold; a layer left with no channel disappears with everything
 // that only carried its output (its BN, pools), and residual-add / concat joins drop that input — a join
 // left with one input is replaced by that input. Tied (residual) channels share one mask, so widths stay
-// consistent across joins. A dead layer whose removal would cut the only path to the logits keeps its
-// strongest neuron instead.
+// consistent across joins. If that would cut every path to the logits, the strongest dead neurons are
+// kept instead.
 import { channelGroups, type ChannelGroups } from './channel-groups.js';
-import { checkNetwork, INPUT, withWidths, type Graph, type LayerSpec, type NetworkSpec } from './network.js';
+import { checkNetwork, withWidths, type Graph, type LayerSpec, type NetworkSpec } from './network.js';
 
 export interface ShrinkResult {
   net: NetworkSpec;
@@ -17,12 +17,14 @@ export interface ShrinkResult {
 
 export function shrink(graph: Graph, groups: ChannelGroups, gates: number[][], threshold: number): ShrinkResult {
   const kept = gates.map((channels) => channels.flatMap((v, c) => (v > threshold ? [c] : [])));
-  // Revive a group's strongest channel while some surviving layer would read an empty tensor.
-  for (;;) {
-    const starved = findStarvedGroup(graph, groups, kept);
-    if (starved === undefined) break;
-    const strongest = gates[starved].reduce((best, v, c) => (v > gates[starved][best] ? c : best), 0);
-    kept[starved] = [strongest];
+  // If nothing reaches the logits any more, revive the strongest neuron of the strongest dead groups.
+  const deadByStrength = kept
+    .map((k, g) => ({ g, best: Math.max(...gates[g]) }))
+    .filter(({ g }) => kept[g].length === 0)
+    .sort((a, b) => b.best - a.best);
+  while (emptyOutputs(graph, groups, kept).has(graph.output.name)) {
+    const { g } = deadByStrength.shift()!;
+    kept[g] = [gates[g].indexOf(Math.max(...gates[g]))];
   }
   const empty = emptyOutputs(graph, groups, kept);
   const alias = new Map<string, string>();
@@ -46,28 +48,18 @@ export function shrink(graph: Graph, groups: ChannelGroups, gates: number[][], t
   return { net, removed, kept };
 }
 
-/** Names of layers whose output has no channel left under `kept`. */
+/**
+ * Names of layers whose output has no channel left under `kept`: a conv/dense with no alive neuron, or
+ * any layer whose inputs are all empty (a conv reading nothing only emits its bias, a constant the
+ * from-scratch retraining does without).
+ */
 function emptyOutputs(graph: Graph, groups: ChannelGroups, kept: number[][]): Set<string> {
   const empty = new Set<string>();
   for (const layer of graph.net.layers) {
-    const isEmpty = groups.groupOf.has(layer.name)
-      ? kept[groups.groupOf.get(layer.name)!].length === 0
-      : layer.inputs.every((n) => empty.has(n));
-    if (isEmpty) empty.add(layer.name);
+    const dead = groups.groupOf.has(layer.name) && kept[groups.groupOf.get(layer.name)!].length === 0;
+    if (dead || layer.inputs.every((n) => empty.has(n))) empty.add(layer.name);
   }
   return empty;
-}
-
-/** A dead group feeding a layer that survives but would get no input at all, if any. */
-function findStarvedGroup(graph: Graph, groups: ChannelGroups, kept: number[][]): number | undefined {
-  const empty = emptyOutputs(graph, groups, kept);
-  const starvedTensor = [...graph.net.layers]
-    .filter((l) => !empty.has(l.name) && groups.groupOf.has(l.name))
-    .map((l) => l.inputs[0])
-    .find((n) => n !== INPUT && empty.has(n))
-    ?? (empty.has(graph.output.name) ? graph.output.name : undefined);
-  if (starvedTensor === undefined) return undefined;
-  return groups.layout.get(starvedTensor)!.map((s) => s.group).find((g) => kept[g].length === 0);
 }
 
 /** Shrink and re-derive the channel groups of the shrunk graph. */
