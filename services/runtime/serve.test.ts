@@ -12,6 +12,7 @@ import { echoService } from '../../test/fixture/echo-service.js';
 import { startChild } from '../../test/fixture/processes.js';
 import { serve, type RunningService } from './serve.js';
 import { collect, grpcClient, type GrpcTestClient } from './testing.js';
+import { waitUntil } from '../../test/fixture/wait.js';
 
 describe('service runtime', () => {
   let running: RunningService;
@@ -137,11 +138,3 @@ describe('service process', () => {
     assert.equal(await child.exited, 0);
   });
 });
-
-export async function waitUntil(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
