@@ -1,0 +1,134 @@
+// deploy/Dockerfile cannot be built here (no Docker engine): check what can be checked without one —
+// every path it copies from the context is in the repository and not ignored, runtime stages carry no build
+// tools and run as a non-root user, the GPU base matches tfjs-node-gpu's CUDA/cuDNN, the tfjs native
+// packages match the installed tfjs, and runtime code imports only production dependencies (the image
+// installs `npm ci --omit=dev`).
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { REPO_ROOT } from './helm.js';
+
+interface Instruction { op: string; args: string; stage: string }
+
+/** Instructions of a Dockerfile (continuation lines joined), each tagged with its stage name. */
+function parseDockerfile(text: string): Instruction[] {
+  const joined = text.replace(/\\\n/g, ' ').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+  const out: Instruction[] = [];
+  let stage = '';
+  for (const line of joined) {
+    const [, op, args] = /^(\w+)\s+(.*)$/.exec(line) ?? [];
+    if (!op) continue;
+    if (op.toUpperCase() === 'FROM') stage = /\sAS\s+(\S+)/i.exec(args)?.[1] ?? '';
+    out.push({ op: op.toUpperCase(), args, stage });
+  }
+  return out;
+}
+
+/** Sources of a COPY/ADD from the build context (not --from=stage). */
+function contextSources(instruction: Instruction): string[] {
+  const words = instruction.args.split(/\s+/);
+  if (words.some((w) => w.startsWith('--from='))) return [];
+  const paths = words.filter((w) => !w.startsWith('--'));
+  return paths.slice(0, -1);
+}
+
+/** .dockerignore patterns as regexes (the subset used here: names, dirs, ** prefixes, * globs). */
+function ignoreMatchers(text: string): RegExp[] {
+  return text.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#') && !l.startsWith('!')).map((pattern) => {
+    const body = pattern.replace(/\/$/, '').split('/').map((part) => (part === '**' ? '(?:.*/)?' : part.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*') + '/')).join('');
+    return new RegExp(`^${body.replace(/\/$/, '')}(?:/|$)`);
+  });
+}
+
+const dockerfile = readFileSync(path.join(REPO_ROOT, 'deploy/Dockerfile'), 'utf8');
+const instructions = parseDockerfile(dockerfile);
+const ignored = ignoreMatchers(readFileSync(path.join(REPO_ROOT, 'deploy/Dockerfile.dockerignore'), 'utf8'));
+const RUNTIME_STAGES = ['runtime-cpu', 'runtime-gpu'];
+
+function trackedFiles(relative: string): string[] {
+  return execFileSync('git', ['ls-files', '--', relative], { cwd: REPO_ROOT, encoding: 'utf8' }).split('\n').filter(Boolean);
+}
+
+describe('deploy/Dockerfile', () => {
+  it('copies from the context only paths that git tracks and the ignore file lets through', () => {
+    const sources = instructions.filter((i) => i.op === 'COPY' || i.op === 'ADD').flatMap(contextSources);
+    assert.ok(sources.length >= 5, `expected the app and lock files among the COPY sources, got ${sources.join(' ')}`);
+    for (const source of sources) {
+      const relative = source.replace(/\/$/, '');
+      const tracked = trackedFiles(relative);
+      assert.ok(tracked.length > 0, `COPY ${source}: nothing under it is tracked by git, the build would fail in a clean clone`);
+      const kept = tracked.filter((file) => !ignored.some((re) => re.test(file)));
+      assert.ok(kept.length > 0, `COPY ${source}: every file under it is excluded by deploy/Dockerfile.dockerignore`);
+    }
+  });
+
+  it('has a CPU and a GPU runtime stage, both non-root and without build tools', () => {
+    for (const stage of RUNTIME_STAGES) {
+      const own = instructions.filter((i) => i.stage === stage);
+      assert.ok(own.length > 0, `stage ${stage} missing`);
+      for (const run of own.filter((i) => i.op === 'RUN')) {
+        assert.doesNotMatch(run.args, /\b(g\+\+|gcc|make|build-essential|python3|node-gyp|npm (ci|install))\b/, `${stage} installs build tooling: ${run.args}`);
+      }
+      const user = own.filter((i) => i.op === 'USER').pop();
+      assert.ok(user, `${stage} sets no USER (would run as root)`);
+      assert.doesNotMatch(user.args, /^(root|0)(:|$)/, `${stage} runs as root`);
+      // The chart's podSecurityContext.runAsUser is 10001: the image's user must be that one.
+      assert.match(user.args, /^10001(:10001)?$/, `${stage}: USER ${user.args} differs from the chart's runAsUser 10001`);
+    }
+  });
+
+  it('builds the GPU variant on CUDA 11 + cuDNN 8 with tfjs-node-gpu matching the installed tfjs', () => {
+    const cudaImage = /ARG CUDA_IMAGE=(\S+)/.exec(dockerfile)?.[1] ?? '';
+    // libtensorflow 2.9.1 (tfjs-node 4.x) is built against CUDA 11.2 / cuDNN 8.1: any CUDA 11.x runtime with cuDNN 8.
+    assert.match(cudaImage, /^nvidia\/cuda:11\.\d+\.\d+-cudnn8-runtime-/, `GPU base ${cudaImage}`);
+    assert.ok(instructions.some((i) => i.stage === 'runtime-gpu' && i.op === 'FROM' && i.args.startsWith('${CUDA_IMAGE}')));
+    const tfjsArg = /ARG TFJS_VERSION=(\S+)/.exec(dockerfile)?.[1];
+    const installedTfjs = JSON.parse(readFileSync(path.join(REPO_ROOT, 'node_modules/@tensorflow/tfjs/package.json'), 'utf8')).version;
+    assert.equal(tfjsArg, installedTfjs, 'tfjs-node(-gpu) must be the same version as @tensorflow/tfjs');
+    assert.match(dockerfile, /@tensorflow\/tfjs-node-gpu@\$\{TFJS_VERSION\}/);
+    const nodeMajor = /ARG NODE_VERSION=(\d+)\./.exec(dockerfile)?.[1];
+    assert.equal(nodeMajor, process.versions.node.split('.')[0], 'image Node major differs from the one the suite is tested on');
+  });
+
+  it('runtime code imports only production dependencies (the image omits devDependencies)', () => {
+    const pkg = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'));
+    const production = new Set([...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.optionalDependencies ?? {})]);
+    const optionalNative = new Set(['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu']); // installed per image variant
+    const offenders: string[] = [];
+    for (const file of runtimeSources()) {
+      // Type-only imports are erased by tsx and need nothing installed.
+      const text = readFileSync(file, 'utf8').replace(/import\s+type\s[^;]*?from\s+['"][^'"]+['"]/g, '');
+      for (const [, spec] of text.matchAll(/(?:from\s+|import\s*\(\s*|import\s+)['"]([^'"./][^'"]*)['"]/g)) {
+        if (spec.startsWith('node:')) continue;
+        const name = spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0];
+        if (!production.has(name) && !optionalNative.has(name)) offenders.push(`${path.relative(REPO_ROOT, file)}: ${name}`);
+      }
+    }
+    assert.deepEqual(offenders, [], 'imported at runtime but not in package.json "dependencies"');
+  });
+});
+
+/** Non-test TypeScript under the folders the image copies (services/, gateway/). */
+function runtimeSources(): string[] {
+  const files: string[] = [];
+  const walk = (dir: string) => {
+    let entries: string[];
+    try {
+      entries = readdirSync(dir);
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      const full = path.join(dir, entry);
+      if (statSync(full).isDirectory()) {
+        if (entry !== 'node_modules' && entry !== 'test' && entry !== 'web') walk(full);
+      } else if (/\.(ts|js|mjs)$/.test(entry) && !/\.test\.ts$/.test(entry) && !/testing\.ts$/.test(entry)) {
+        files.push(full);
+      }
+    }
+  };
+  walk(path.join(REPO_ROOT, 'services'));
+  walk(path.join(REPO_ROOT, 'gateway'));
+  return files;
+}
