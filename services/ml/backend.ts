@@ -2,6 +2,9 @@
 // tf.setBackend). Preference: `tensorflow` (tfjs-node / tfjs-node-gpu, native libtensorflow) when it can be
 // imported, else `wasm` (SIMD, with the training kernels it lacks registered by wasm-training-kernels.ts),
 // else the pure-JS `cpu`. NNSUITE_TF_BACKEND=tensorflow|wasm|cpu forces one and fails loudly if it cannot start.
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 
 export { tf };
@@ -63,6 +66,14 @@ async function chooseBackend(): Promise<BackendName> {
   throw new Error(forced ? `${BACKEND_ENV}=${forced} but that backend cannot start here` : 'no tfjs backend could start');
 }
 
+const require = createRequire(import.meta.url);
+
+/** Where services/ml/tfjs-node/build-native.sh puts tfjs-node (env NNSUITE_TFJS_NODE_DIR overrides). */
+export function nativeBuildDir(): string {
+  const root = process.env.NNSUITE_TFJS_NODE_DIR ?? join(fileURLToPath(new URL('../../', import.meta.url)), '.nnsuite/tfjs-node');
+  return join(root, 'node_modules/@tensorflow/tfjs-node');
+}
+
 const registered = new Map<BackendName, Promise<boolean>>();
 
 /** Import the backend's package once (dynamic: tfjs-node may be absent) and apply our kernel fixes. */
@@ -78,14 +89,15 @@ function registerBackend(name: BackendName): Promise<boolean> {
 async function importBackend(name: BackendName): Promise<boolean> {
   switch (name) {
     case 'tensorflow':
-      // tfjs-node-gpu first: on a GPU image it is the one installed. Module names are held in variables so
-      // TypeScript does not require the (optional, usually absent) packages to resolve.
-      for (const pkg of ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']) {
+      // tfjs-node-gpu first (a GPU image installs it), then a regular tfjs-node, then the one
+      // tfjs-node/build-native.sh builds against PyPI's libtensorflow. All are CommonJS and optional.
+      process.env.TF_CPP_MIN_LOG_LEVEL ??= '2'; // libtensorflow's info lines would break one-JSON-line logs
+      for (const pkg of ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node', nativeBuildDir()]) {
         try {
-          await import(pkg);
-          if (tf.findBackend('tensorflow')) return true;
+          require(pkg);
+          if (tf.findBackendFactory('tensorflow')) return true;
         } catch {
-          // not installed or its native binding failed to load: try the next one
+          // not installed, or its native binding failed to load: try the next one
         }
       }
       return false;
