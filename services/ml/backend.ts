@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
+import { registerWasmTrainingKernels } from './wasm-training-kernels.js';
 
 export { tf };
 
@@ -104,12 +105,11 @@ async function importBackend(name: BackendName): Promise<boolean> {
     case 'wasm':
       try {
         await import('@tensorflow/tfjs-backend-wasm');
-        const { registerWasmTrainingKernels } = await import('./wasm-training-kernels.js');
-        registerWasmTrainingKernels();
-        return tf.findBackendFactory('wasm') != null;
       } catch {
         return false;
       }
+      registerWasmTrainingKernels(); // a bug here must surface, not silently demote us to cpu
+      return tf.findBackendFactory('wasm') != null;
     case 'cpu':
       return tf.findBackendFactory('cpu') != null;
   }
