@@ -5,7 +5,7 @@
 // where the algebra allows, and falls back to the `cpu` kernel (data copied across) where it does not.
 // Checked against `cpu` by wasm-training-kernels.test.ts. Registered once, before the backend is used.
 import * as tf from '@tensorflow/tfjs';
-import type { KernelBackend, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs';
+import type { KernelBackend, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
 
 /** What these kernels use of the wasm backend (it is not exported with types in Node). */
 interface WasmBackend extends KernelBackend {
@@ -14,6 +14,9 @@ interface WasmBackend extends KernelBackend {
   incRef(dataId: object): void;
   disposeData(dataId: object, force?: boolean): boolean;
 }
+
+type Inputs = Record<string, TensorInfo>;
+type KernelArgs = { inputs: Inputs; backend: WasmBackend; attrs: NamedAttrMap };
 
 type Conv2DAttrs = {
   strides: [number, number] | number;
@@ -40,9 +43,9 @@ export function registerWasmTrainingKernels(): void {
   const wasmMatMul = tf.getKernel('BatchMatMul', 'wasm');
   const wasmBackpropInput = tf.getKernel('Conv2DBackpropInput', 'wasm');
   if (!wasmMatMul || !wasmBackpropInput) throw new Error('import @tensorflow/tfjs-backend-wasm before registering');
-  const register = (kernelName: string, kernelFunc: (a: { inputs: NamedTensorInfoMap; backend: WasmBackend; attrs: NamedAttrMap }) => TensorInfo | TensorInfo[], setupFunc?: tf.KernelConfig['setupFunc']) => {
+  const register = (kernelName: string, kernelFunc: (a: KernelArgs) => TensorInfo, setupFunc?: tf.KernelConfig['setupFunc']) => {
     if (tf.getKernel(kernelName, 'wasm')) tf.unregisterKernel(kernelName, 'wasm');
-    tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc: kernelFunc as tf.KernelFunc, setupFunc });
+    tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc: kernelFunc as unknown as tf.KernelFunc, setupFunc });
   };
   // Re-registering drops the wasm kernels' own setup (cwrap), so keep it for the ones we still call.
   register('BatchMatMul', batchMatMulTransposedFirst(wasmMatMul.kernelFunc), wasmMatMul.setupFunc);
@@ -55,7 +58,7 @@ export function registerWasmTrainingKernels(): void {
 
 // ---- helpers: run a registered wasm kernel on TensorInfos, free intermediates ----
 
-function run(backend: WasmBackend, kernelName: string, inputs: NamedTensorInfoMap, attrs: NamedAttrMap = {}): TensorInfo {
+function run(backend: WasmBackend, kernelName: string, inputs: Inputs, attrs: NamedAttrMap = {}): TensorInfo {
   const kernel = tf.getKernel(kernelName, 'wasm');
   if (!kernel) throw new Error(`wasm kernel ${kernelName} missing`);
   return kernel.kernelFunc({ inputs, backend, attrs }) as TensorInfo;
@@ -72,7 +75,7 @@ function transpose(backend: WasmBackend, x: TensorInfo, perm: number[]): TensorI
 // ---- BatchMatMul: wasm's matmul is 10–25× slower with a transposed operand (NOTES-stack.md) ----
 
 function batchMatMulTransposedFirst(wasmKernel: tf.KernelFunc) {
-  return ({ inputs, backend, attrs }: { inputs: NamedTensorInfoMap; backend: WasmBackend; attrs: NamedAttrMap }) => {
+  return ({ inputs, backend, attrs }: KernelArgs) => {
     const { transposeA, transposeB } = attrs as { transposeA: boolean; transposeB: boolean };
     let { a, b } = inputs;
     const owned: TensorInfo[] = [];
@@ -99,7 +102,7 @@ function batchMatMulTransposedFirst(wasmKernel: tf.KernelFunc) {
  * is itself a convolution: input x' = xᵀ [CI, H, W, B] (B as channels), filter dy' = [OH, OW, B, CO],
  * stride 1, dilation s, padding (top, left) of the forward pass; output [CI, KH, KW, CO].
  */
-function conv2DBackpropFilter({ inputs, backend, attrs }: { inputs: NamedTensorInfoMap; backend: WasmBackend; attrs: NamedAttrMap }): TensorInfo {
+function conv2DBackpropFilter({ inputs, backend, attrs }: KernelArgs): TensorInfo {
   const { x, dy } = inputs;
   const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs as unknown as Conv2DAttrs & { filterShape: [number, number, number, number] };
   const info = tf.backend_util.computeConv2DInfo(x.shape as [number, number, number, number], filterShape, strides, 1, pad, dimRoundingMode, false, tf.backend_util.convertConv2DDataFormat(dataFormat));
@@ -131,7 +134,7 @@ function conv2DBackpropFilter({ inputs, backend, attrs }: { inputs: NamedTensorI
  * channel axes swapped, padded by K−1−pad.
  */
 function conv2DBackpropInput(wasmKernel: tf.KernelFunc) {
-  return ({ inputs, backend, attrs }: { inputs: NamedTensorInfoMap; backend: WasmBackend; attrs: NamedAttrMap }): TensorInfo => {
+  return ({ inputs, backend, attrs }: KernelArgs): TensorInfo => {
     const { dy, filter } = inputs;
     const { strides, pad, dataFormat, dimRoundingMode, inputShape } = attrs as unknown as Conv2DAttrs & { inputShape: [number, number, number, number] };
     const info = tf.backend_util.computeConv2DInfo(inputShape, filter.shape as [number, number, number, number], strides, 1, pad, dimRoundingMode, false, tf.backend_util.convertConv2DDataFormat(dataFormat));
@@ -170,7 +173,7 @@ function dilateSpatial(backend: WasmBackend, t: TensorInfo, sh: number, sw: numb
 
 // ---- UnsortedSegmentSum (gather's gradient: embedding tables) directly on the wasm heap ----
 
-function unsortedSegmentSum({ inputs, backend, attrs }: { inputs: NamedTensorInfoMap; backend: WasmBackend; attrs: NamedAttrMap }): TensorInfo {
+function unsortedSegmentSum({ inputs, backend, attrs }: KernelArgs): TensorInfo {
   const { x, segmentIds } = inputs;
   const { numSegments } = attrs as { numSegments: number };
   // Segment ids index x's leading dimensions (ids shape is a prefix of x's shape); the rest is summed rows.
@@ -193,11 +196,11 @@ function unsortedSegmentSum({ inputs, backend, attrs }: { inputs: NamedTensorInf
 // ---- fallback: run the cpu kernel on copies (correct, not fast) ----
 
 function delegateToCpu(kernelName: string) {
-  return ({ inputs, backend, attrs }: { inputs: NamedTensorInfoMap; backend: WasmBackend; attrs: NamedAttrMap }): TensorInfo => {
+  return ({ inputs, backend, attrs }: KernelArgs): TensorInfo => {
     const cpu = tf.engine().findBackend('cpu');
     const kernel = tf.getKernel(kernelName, 'cpu');
     if (!cpu || !kernel) throw new Error(`no cpu kernel ${kernelName} to fall back to`);
-    const cpuInputs: NamedTensorInfoMap = {};
+    const cpuInputs: Inputs = {};
     for (const [name, t] of Object.entries(inputs)) {
       cpuInputs[name] = { dataId: cpu.write(backend.typedArrayFromHeap(t).slice(), t.shape, t.dtype), shape: t.shape, dtype: t.dtype };
     }
