@@ -16,7 +16,7 @@ export interface PredictKernels {
   /** [M, N]. */
   nngpTestTrain?: Mat;
   ntkTestTrain?: Mat;
-  /** Test-test NNGP: the full [M, M] matrix for full covariance, else its diagonal as an [M, 1] matrix. */
+  /** Test-test NNGP: the full [M, M] matrix (needed for full covariance), or its diagonal as an [M, 1] matrix. */
   nngpTest?: Mat;
 }
 
@@ -111,7 +111,7 @@ function finishCovariance(ktt: Mat, mode: CovarianceMode, correction: (l: number
   const variances = new Float64Array(M);
   const covariance = full ? { rows: M, cols: M, data: new Float64Array(M * M) } : null;
   for (let l = 0; l < M; l++) {
-    const kll = full ? ktt.data[l * M + l] : ktt.data[l];
+    const kll = ktt.cols === 1 ? ktt.data[l] : ktt.data[l * M + l];
     variances[l] = kll + correction(l, l);
     if (covariance) {
       for (let m = l; m < M; m++) {
