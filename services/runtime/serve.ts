@@ -5,6 +5,7 @@
 import http from 'node:http';
 import http2 from 'node:http2';
 import net from 'node:net';
+import { setMaxListeners } from 'node:events';
 import type { DescService } from '@bufbuild/protobuf';
 import { type ConnectRouter, type Interceptor, type ServiceImpl } from '@connectrpc/connect';
 import { connectNodeAdapter } from '@connectrpc/connect-node';
@@ -63,6 +64,8 @@ export async function serve(def: ServiceDefinition, options: ServeOptions = {}):
   await initTelemetry(def.name, environment);
   const health = new HealthRegistry(def.services.map((s) => s.typeName));
   const shutdown = new AbortController();
+  // Every in-flight call listens on the shutdown signal; thousands of streams are normal, not a leak.
+  setMaxListeners(0, shutdown.signal);
   const runtime: RuntimeContext = { config, log, health, shutdownSignal: shutdown.signal };
 
   const handler = connectNodeAdapter({
