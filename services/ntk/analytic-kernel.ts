@@ -182,3 +182,19 @@ function mirror(t: KernelTile): KernelTile {
 }
 
 const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+
+/** k(x_i, x_i) for every input (the diagonal of the N×N kernel, N pairs instead of N²). */
+export async function diagonalKernel(arch: Architecture, x: Inputs, kinds: KernelKinds, limits: KernelLimits, signal?: AbortSignal): Promise<{ nngp: Float64Array; ntk: Float64Array }> {
+  const plan = planKernel(arch, x, null, kinds, limits);
+  const nngp = new Float64Array(x.n), ntk = new Float64Array(x.n);
+  for (let i = 0; i < x.n; i++) {
+    if (i % 64 === 0) {
+      await new Promise((resolve) => setImmediate(resolve));
+      signal?.throwIfAborted();
+    }
+    const xi = slice(x, i, 1), out = propagate(arch, inputKernel(xi, xi, plan.full, kinds.ntk));
+    nngp[i] = out.nngp[0];
+    ntk[i] = out.ntk ? out.ntk[0] : 0;
+  }
+  return { nngp, ntk };
+}
