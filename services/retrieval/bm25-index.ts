@@ -112,6 +112,12 @@ export class Bm25Index {
     return this.postings.size;
   }
 
+  /** Lucene's idf of a term (0 for an unknown term). */
+  idfOf(term: string): number {
+    const df = this.postings.get(term)?.df ?? 0;
+    return df > 0 ? this.idf(df) : 0;
+  }
+
   private idf(df: number): number {
     return Math.log(1 + (this.liveCount - df + 0.5) / (df + 0.5));
   }

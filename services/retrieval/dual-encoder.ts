@@ -1,0 +1,104 @@
+// The dual encoder of the hybrid model (Ma et al. 2021): one siamese encoder for questions and passages,
+// trained on synthetic questions with in-batch negatives plus BM25 hard negatives. Tiny so it trains on a
+// CPU in minutes: analyzed terms → learned-weight mean of term embeddings → dense → unit vector.
+// e(text) = normalize(W · Σ_t softplus(a_t) E_t / Σ_t softplus(a_t) + c)   (a_t: learned term importance)
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { initBackend, tf } from '../ml/backend.js';
+import { embeddingLookup } from './embedding-lookup.js';
+import { analyze } from './english-analyzer.js';
+import { loadCheckpoint, saveCheckpoint } from './tensor-checkpoint.js';
+import type { TextEncoder } from './text-encoder.js';
+import { addWeight, type Params } from './transformer-blocks.js';
+import { padBatch, PAD, UNK, WordVocabulary } from './word-vocabulary.js';
+
+export interface DualEncoderConfig {
+  vocabSize: number;
+  dim: number;
+  maxQueryTerms: number;
+  maxDocumentTerms: number;
+}
+
+export interface DualEncoderMeta {
+  config: DualEncoderConfig;
+  vocabulary: string[];
+  /** Term weight k tuned on the dev split; the service's default. */
+  defaultTermWeight?: number;
+  [key: string]: unknown;
+}
+
+/** Term vocabulary: the analyzer's stemmed terms (stopwords dropped), most frequent first. */
+export function buildTermVocabulary(texts: Iterable<string>, size: number): WordVocabulary {
+  const counts = new Map<string, number>();
+  for (const text of texts) for (const t of analyze(text)) counts.set(t, (counts.get(t) ?? 0) + 1);
+  const ranked = [...counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([t]) => t);
+  return new WordVocabulary(['<pad>', '<unk>', ...ranked.slice(0, size - 2)]);
+}
+
+export class DualEncoder {
+  readonly params: Params = new Map();
+  private readonly ids: Map<string, number>;
+
+  constructor(readonly config: DualEncoderConfig, readonly vocab: WordVocabulary) {
+    this.ids = new Map(vocab.tokens.map((t, i) => [t, i]));
+    addWeight(this.params, 'embedding', [config.vocabSize, config.dim]);
+    this.params.set('importance', tf.variable(tf.zeros([config.vocabSize, 1]), true, 'importance'));
+    addWeight(this.params, 'projection', [config.dim, config.dim]);
+    this.params.set('bias', tf.variable(tf.zeros([config.dim]), true, 'bias'));
+  }
+
+  /** Unit vectors [n, dim] for texts, reading at most `maxTerms` analyzed terms of each. */
+  embed(texts: readonly string[], maxTerms: number): tf.Tensor2D {
+    const rows = texts.map((text) => analyze(text).slice(0, maxTerms).map((t) => this.ids.get(t) ?? UNK));
+    const length = Math.max(1, ...rows.map((r) => r.length));
+    const flat = padBatch(rows, length);
+    const mask = tf.tensor3d(Float32Array.from(flat, (id) => (id === PAD ? 0 : 1)), [texts.length, length, 1]);
+    const vectors = embeddingLookup(this.params.get('embedding')! as tf.Tensor as tf.Tensor2D, flat, [texts.length, length]);
+    const importance = tf.softplus(embeddingLookup(this.params.get('importance')! as tf.Tensor as tf.Tensor2D, flat, [texts.length, length])).mul(mask);
+    const pooled = vectors.mul(importance).sum(1).div(importance.sum(1).add(1e-6));
+    const projected = tf.matMul(pooled as tf.Tensor2D, this.params.get('projection')! as tf.Tensor as tf.Tensor2D).add(this.params.get('bias')!);
+    return tf.div(projected, tf.norm(projected, 2, -1, true).add(1e-6)) as tf.Tensor2D;
+  }
+
+  save(dir: string, meta: Partial<DualEncoderMeta> = {}): void {
+    saveCheckpoint(dir, { ...meta, config: this.config, vocabulary: this.vocab.tokens }, this.params);
+  }
+
+  static load(dir: string): { model: DualEncoder; meta: DualEncoderMeta } {
+    const { meta, tensors } = loadCheckpoint<DualEncoderMeta>(dir);
+    const model = new DualEncoder(meta.config, new WordVocabulary(meta.vocabulary));
+    for (const [name, v] of model.params) v.assign(tensors.get(name)!);
+    tensors.forEach((t) => t.dispose());
+    return { model, meta };
+  }
+}
+
+/** The service-facing view: batches texts through the model without gradients. */
+export function asTextEncoder(model: DualEncoder, id: string): TextEncoder {
+  const run = async (texts: readonly string[], maxTerms: number): Promise<Float32Array[]> => {
+    const out: Float32Array[] = [];
+    for (let i = 0; i < texts.length; i += 256) {
+      const chunk = texts.slice(i, i + 256);
+      const t = tf.tidy(() => model.embed(chunk, maxTerms));
+      const data = (await t.data()) as Float32Array;
+      t.dispose();
+      for (let j = 0; j < chunk.length; j++) out.push(data.slice(j * model.config.dim, (j + 1) * model.config.dim));
+    }
+    return out;
+  };
+  return {
+    id,
+    dim: model.config.dim,
+    encodeQueries: (texts) => run(texts, model.config.maxQueryTerms),
+    encodeDocuments: (texts) => run(texts, model.config.maxDocumentTerms),
+  };
+}
+
+/** Load a checkpoint directory as the service's encoder and its tuned default k. */
+export async function loadDualEncoder(dir: string): Promise<{ encoder: TextEncoder; defaultTermWeight?: number }> {
+  await initBackend();
+  const { model, meta } = DualEncoder.load(dir);
+  const id = createHash('sha256').update(readFileSync(join(dir, 'weights.bin'))).digest('hex').slice(0, 16);
+  return { encoder: asTextEncoder(model, id), defaultTermWeight: meta.defaultTermWeight };
+}
