@@ -13,15 +13,29 @@ installed_version() {
   [ -x "$HELM" ] && "$HELM" version --template '{{.Version}}' 2>/dev/null || true
 }
 
-if [ "$(installed_version)" != "$HELM_VERSION" ]; then
-  command -v go >/dev/null || { echo "install-helm: go is not on PATH" >&2; exit 1; }
-  mkdir -p "$BIN_DIR"
-  echo "install-helm: building helm $HELM_VERSION into $BIN_DIR (first build takes a few minutes)" >&2
-  # helm prints its version from ldflags; `go install` leaves them unset, so stamp the pinned version.
-  GOBIN="$BIN_DIR" CGO_ENABLED=0 nice -n 10 go install \
-    -ldflags "-X helm.sh/helm/v3/internal/version.version=$HELM_VERSION" \
-    "helm.sh/helm/v3/cmd/helm@$HELM_VERSION"
-  [ "$(installed_version)" = "$HELM_VERSION" ] || {
-    echo "install-helm: installed helm reports '$(installed_version)', wanted $HELM_VERSION" >&2; exit 1; }
-fi
+# Built by this script: "<HELM_VERSION>+kube1.<minor>" (see the ldflags below).
+case "$(installed_version)" in
+  "$HELM_VERSION+kube1."*) ;;
+  *)
+    command -v go >/dev/null || { echo "install-helm: go is not on PATH" >&2; exit 1; }
+    mkdir -p "$BIN_DIR"
+    echo "install-helm: building helm $HELM_VERSION into $BIN_DIR (the first build takes minutes)" >&2
+    # Helm's Makefile stamps ldflags that `go install` leaves unset: the version, and the Kubernetes version
+    # `helm template`/`lint` assume (else v1.20, which fails charts with a kubeVersion constraint). The latter
+    # is client-go's minor + 1.x, read from the pinned Helm's go.mod as the Makefile does.
+    go_mod="$(go mod download -json "helm.sh/helm/v3@$HELM_VERSION" | sed -n 's/^[[:space:]]*"GoMod": "\(.*\)",*$/\1/p')"
+    kube_minor="$(sed -n 's#^[[:space:]]*k8s.io/client-go v0\.\([0-9]*\)\..*#\1#p' "$go_mod")"
+    [ -n "$kube_minor" ] || { echo "install-helm: no k8s.io/client-go version in $go_mod" >&2; exit 1; }
+    pkg=helm.sh/helm/v3
+    GOBIN="$BIN_DIR" CGO_ENABLED=0 nice -n 10 go install -ldflags "-s -w \
+      -X $pkg/internal/version.version=$HELM_VERSION -X $pkg/internal/version.metadata=kube1.$kube_minor \
+      -X $pkg/pkg/chartutil.k8sVersionMajor=1 -X $pkg/pkg/chartutil.k8sVersionMinor=$kube_minor \
+      -X $pkg/pkg/lint/rules.k8sVersionMajor=1 -X $pkg/pkg/lint/rules.k8sVersionMinor=$kube_minor" \
+      "$pkg/cmd/helm@$HELM_VERSION"
+    case "$(installed_version)" in
+      "$HELM_VERSION+kube1.$kube_minor") ;;
+      *) echo "install-helm: installed helm reports '$(installed_version)', wanted $HELM_VERSION+kube1.$kube_minor" >&2; exit 1 ;;
+    esac
+    ;;
+esac
 echo "$HELM"

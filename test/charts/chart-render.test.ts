@@ -151,20 +151,21 @@ describe('charts/nnsuite: rendered manifests', function () {
     assert.equal(byKind(rendered.default, 'Service').length, PROCESSES.length);
   });
 
-  it('the gateway routes every enabled backend to its headless Service; a disabled one disappears everywhere', async () => {
-    const catalog = await runtimeCatalog();
-    const routes = (objects: K8sObject[]) => Object.fromEntries((env(mainContainer(deployment(objects, 'gateway')), 'NNSUITE_GATEWAY_BACKENDS') ?? '').split(',').map((r) => r.split('=')));
-    const all = routes(rendered.default);
-    assert.equal(Object.keys(all).length, 6);
-    for (const name of [...MODEL_SERVICES, 'training']) {
-      const svc = byKind(rendered.default, 'Service').find((s) => component(s) === name) as K8sObject;
-      const fullName = catalog?.[name].fullName ?? Object.keys(all).find((k) => k.startsWith(`nnsuite.${name}.`)) as string;
-      assert.equal(all[fullName], `${svc.metadata.name}.${NAMESPACE}.svc.cluster.local:${svc.spec.ports[0].port}`, `${name} route`);
-      assert.equal(env(mainContainer(deployment(rendered.default, 'gateway')), `NNSUITE_${name.toUpperCase()}_ADDRESS`), all[fullName]);
+  it('the gateway and the orchestrator reach each enabled backend at its headless Service; a disabled one disappears', async () => {
+    const addresses = (objects: K8sObject[], name: string) => Object.fromEntries((mainContainer(deployment(objects, name)).env as { name: string; value: string }[])
+      .filter((e) => /^NNSUITE_[A-Z]+_ADDRESS$/.test(e.name)).map((e) => [e.name, e.value]));
+    for (const caller of ['gateway', 'training']) {
+      const found = addresses(rendered.default, caller);
+      assert.equal(Object.keys(found).length, 6, `${caller} addresses`);
+      for (const name of [...MODEL_SERVICES, 'training']) {
+        const svc = byKind(rendered.default, 'Service').find((s) => component(s) === name) as K8sObject;
+        // host:port, as serviceAddress() in services/runtime/config.ts reads it.
+        assert.equal(found[`NNSUITE_${name.toUpperCase()}_ADDRESS`], `${svc.metadata.name}.${NAMESPACE}.svc.cluster.local:${svc.spec.ports[0].port}`, `${caller} → ${name}`);
+      }
     }
     const withoutSpeech = await renderChart(helmBin, [], ['speech.enabled=false']);
     assert.ok(!withoutSpeech.some((o) => component(o) === 'speech'), 'speech objects rendered although disabled');
-    assert.ok(!Object.keys(routes(withoutSpeech)).some((k) => k.includes('.speech.')));
+    assert.equal(addresses(withoutSpeech, 'gateway').NNSUITE_SPEECH_ADDRESS, undefined);
     const testPod = byKind(withoutSpeech, 'Pod')[0];
     assert.ok(!testPod.spec.containers[0].command.some((a: string) => a.includes('.speech.')), 'helm test still checks speech');
   });
@@ -225,7 +226,7 @@ describe('charts/nnsuite: rendered manifests', function () {
     const gatewaySvc = byKind(rendered.gpu, 'Service').find((s) => component(s) === 'gateway') as K8sObject;
     assert.equal(route.spec.rules[0].backendRefs[0].name, gatewaySvc.metadata.name);
     const [ingress] = byKind(rendered.gpu, 'Ingress');
-    assert.equal(ingress.metadata.annotations['nginx.ingress.kubernetes.io/backend-protocol'], 'GRPC');
+    assert.equal(ingress.metadata.annotations?.['nginx.ingress.kubernetes.io/backend-protocol'], 'GRPC');
     const [monitor] = byKind(rendered.gpu, 'ServiceMonitor');
     assert.equal(monitor.spec.endpoints[0].port, 'http-metrics');
     assert.equal(byKind(rendered.default, 'ServiceMonitor').length, 0, 'ServiceMonitor is opt-in');
@@ -234,7 +235,7 @@ describe('charts/nnsuite: rendered manifests', function () {
   it('`helm test` Pod checks grpc.health.v1 through the gateway Service for "" and each backend', async () => {
     const catalog = await runtimeCatalog();
     const [pod] = byKind(rendered.default, 'Pod');
-    assert.equal(pod.metadata.annotations['helm.sh/hook'], 'test');
+    assert.equal(pod.metadata.annotations?.['helm.sh/hook'], 'test');
     const [, script, address, ...services] = pod.spec.containers[0].command;
     assert.equal(script, '/opt/nnsuite-test/grpc-health-check.cjs');
     const gatewaySvc = byKind(rendered.default, 'Service').find((s) => component(s) === 'gateway') as K8sObject;
@@ -243,6 +244,6 @@ describe('charts/nnsuite: rendered manifests', function () {
     assert.equal(services.length, 7);
     if (catalog) assert.deepEqual(services.slice(1).sort(), [...MODEL_SERVICES, 'training'].map((n) => catalog[n].fullName).sort());
     const configMap = byKind(rendered.default, 'ConfigMap').find((c) => c.data?.['grpc-health-check.cjs']);
-    assert.ok(configMap?.metadata.annotations['helm.sh/hook'] === 'test', 'the script ships as a test-hook ConfigMap');
+    assert.ok(configMap?.metadata.annotations?.['helm.sh/hook'] === 'test', 'the script ships as a test-hook ConfigMap');
   });
 });

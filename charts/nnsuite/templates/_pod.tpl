@@ -16,15 +16,17 @@ metadata:
     {{- with $values.podLabels }}
     {{- toYaml . | nindent 4 }}
     {{- end }}
+  {{- $annotations := deepCopy ($values.podAnnotations | default dict) }}
+  {{- if eq $name "training" }}
+  {{- /* Roll the orchestrator when the Job template changes: it reads the file once at start. */ -}}
+  {{- $_ := set $annotations "checksum/job-template" (include "nnsuite.jobTemplate" $root | sha256sum) }}
+  {{- end }}
+  {{- with $annotations }}
   annotations:
-    {{- if eq $name "training" }}
-    checksum/job-template: {{ include "nnsuite.jobTemplate" $root | sha256sum }}
-    {{- end }}
-    {{- with $values.podAnnotations }}
     {{- toYaml . | nindent 4 }}
-    {{- end }}
+  {{- end }}
 spec:
-  {{- include "nnsuite.imagePullSecrets" $root | nindent 2 }}
+  {{- with include "nnsuite.imagePullSecrets" $root }}{{ . | nindent 2 }}{{ end }}
   serviceAccountName: {{ include "nnsuite.serviceAccountName" (dict "root" $root "component" (ternary "training" "workload" (eq $name "training"))) }}
   # Only the orchestrator talks to the Kubernetes API.
   automountServiceAccountToken: {{ eq $name "training" }}
@@ -67,13 +69,13 @@ spec:
         - { name: NNSUITE_TF_BACKEND, value: {{ . | quote }} }
         {{- end }}
         {{- if eq $name "gateway" }}
-        {{- include "nnsuite.backendEnv" (dict "root" $root "routes" true) | nindent 8 }}
+        {{- include "nnsuite.backendEnv" $root | trim | nindent 8 }}
         {{- if $values.auth.existingSecret }}
         - { name: NNSUITE_GATEWAY_TOKENS_FILE, value: /etc/nnsuite/gateway/tokens }
         {{- end }}
         {{- end }}
         {{- if eq $name "training" }}
-        {{- include "nnsuite.backendEnv" (dict "root" $root "routes" false) | nindent 8 }}
+        {{- include "nnsuite.backendEnv" $root | trim | nindent 8 }}
         - { name: NNSUITE_TRAINING_EXECUTOR, value: {{ $values.executor | quote }} }
         - { name: NNSUITE_TRAINING_K8S_JOB_TEMPLATE, value: /etc/nnsuite/job-template.json }
         {{- end }}
@@ -154,21 +156,13 @@ spec:
 
 {{/*
 Where the backends are, for the processes that call them (gateway, orchestrator): NNSUITE_<NAME>_ADDRESS
-(services/runtime/config.ts serviceAddress) and, with routes=true, the gateway's routing table
-NNSUITE_GATEWAY_BACKENDS (<fully-qualified service>=<host:port>,...). Args: dict "root" $ "routes" bool.
+(host:port, read by serviceAddress() in services/runtime/config.ts), one per enabled backend.
 */}}
 {{- define "nnsuite.backendEnv" -}}
-{{- $root := .root -}}
-{{- $catalog := include "nnsuite.catalog" $root | fromYaml -}}
-{{- $routes := list -}}
+{{- $root := . -}}
 {{- range $name := splitList " " (include "nnsuite.backendNames" $root) }}
 {{- if (index $root.Values $name).enabled }}
-{{- $address := include "nnsuite.address" (dict "root" $root "component" $name) }}
-{{- $routes = append $routes (printf "%s=%s" (index $catalog $name).grpcService $address) }}
-- { name: NNSUITE_{{ upper $name }}_ADDRESS, value: {{ $address | quote }} }
+- { name: NNSUITE_{{ upper $name }}_ADDRESS, value: {{ include "nnsuite.address" (dict "root" $root "component" $name) | quote }} }
 {{- end }}
-{{- end }}
-{{- if .routes }}
-- { name: NNSUITE_GATEWAY_BACKENDS, value: {{ join "," $routes | quote }} }
 {{- end }}
 {{- end -}}
