@@ -204,6 +204,12 @@ export class JobStore {
       : this.db.prepare<[string, string], MetricPoint>('SELECT name, step, value, time FROM metrics WHERE job_id = ? AND name = ? ORDER BY step, rowid').all(id, name);
   }
 
+  /** Forget a job's metric points and artifacts (before a retry). */
+  clearOutputs(id: string): void {
+    this.db.prepare('DELETE FROM metrics WHERE job_id = ?').run(id);
+    this.db.prepare('DELETE FROM artifacts WHERE job_id = ?').run(id);
+  }
+
   addArtifacts(id: string, artifacts: readonly ArtifactInfo[]): void {
     this.db.transaction(() => {
       for (const a of artifacts) this.upsertArtifact.run(id, a.path, a.sizeBytes, a.contentType);

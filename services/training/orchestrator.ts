@@ -244,6 +244,8 @@ export class Orchestrator {
 
   private launch(job: JobRecord): void {
     const attempt = job.attempts + 1;
+    // A retry starts the series over: the interrupted attempt's points would repeat steps.
+    if (attempt > 1) this.store.clearOutputs(job.id);
     const running = this.store.transition(job.id, 'RUNNING', { attempts: attempt, executor: this.executor.name, startTime: Date.now() });
     this.active.add(job.id);
     this.emit({ job: running, metrics: [] });

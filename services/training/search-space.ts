@@ -42,7 +42,7 @@ function gridValues(d: ParameterDomain): JsonValue[] {
       // multiple of step despite rounding.
       const [lo, hi] = d.logScale ? [Math.log10(d.min), Math.log10(d.max)] : [d.min, d.max];
       const count = Math.floor((hi - lo) / d.step + 1e-9) + 1;
-      return Array.from({ length: count }, (_, i) => (d.logScale ? 10 ** (lo + i * d.step) : lo + i * d.step));
+      return Array.from({ length: count }, (_, i) => (d.logScale ? d.min * 10 ** (i * d.step) : d.min + i * d.step));
     }
   }
 }
