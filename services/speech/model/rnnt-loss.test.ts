@@ -54,8 +54,8 @@ describe('RNN-T loss against torchaudio / warp-transducer reference vectors', fu
 
   it('warp_transducer_add_network_options_test: factored joint, gradients flow back through the broadcast add', () => {
     const c = byName('warp_transducer_add_network_options_test');
-    const trans = tf.tensor(flat(c.trans_acts), dims(c.trans_acts)) as tf.Tensor3D;
-    const pred = tf.tensor(flat(c.pred_acts), dims(c.pred_acts)) as tf.Tensor3D;
+    const trans = tf.tensor3d(flat(c.trans_acts), dims(c.trans_acts) as [number, number, number]);
+    const pred = tf.tensor3d(flat(c.pred_acts), dims(c.pred_acts) as [number, number, number]);
     const V = trans.shape[2];
     const batch = { targets: c.targets as number[][], logitLengths: c.input_lengths as number[], blank: blankOf(c, V) };
     const loss = (a: tf.Tensor, p: tf.Tensor) => rnntLoss(a.expandDims(2).add(p.expandDims(1)) as tf.Tensor4D, batch);

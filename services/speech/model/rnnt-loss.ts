@@ -91,7 +91,7 @@ export function transducerLattice(
  */
 export function rnntLoss(logits: tf.Tensor4D, batch: TransducerBatch): tf.Tensor1D {
   const shape = logits.shape;
-  const lossFn = tf.customGrad((z: tf.Tensor, save: tf.GradSaveFunc) => {
+  const lossFn = tf.customGrad(((z: tf.Tensor, save: tf.GradSaveFunc) => {
     const logProbs = tf.logSoftmax(z);
     const { costs, gradients } = transducerLattice(logProbs.dataSync() as Float32Array, shape, batch, true);
     logProbs.dispose();
@@ -100,7 +100,7 @@ export function rnntLoss(logits: tf.Tensor4D, batch: TransducerBatch): tf.Tensor
       value: tf.tensor1d(Float32Array.from(costs)),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => saved[0].mul(dy.reshape([shape[0], 1, 1, 1])),
     };
-  });
+  }) as unknown as Parameters<typeof tf.customGrad>[0]);
   return lossFn(logits) as tf.Tensor1D;
 }
 

@@ -48,7 +48,7 @@ const uniformInt = (random: Random, lo: number, hi: number) => lo + Math.floor(r
 export const maxTimeMaskWidth = (policy: SpecAugmentPolicy, frames: number) => Math.min(policy.T, Math.floor(policy.p * frames));
 
 export function specAugment(features: Float32Array, frames: number, bins: number, policy: SpecAugmentPolicy, random: Random): AppliedAugment {
-  let out = features.slice();
+  let out: Float32Array = features.slice();
   const warp = { centre: 0, shift: 0 };
   if (policy.W > 0 && frames > 2 * policy.W + 2) {
     warp.centre = uniformInt(random, policy.W + 1, frames - policy.W - 2);

@@ -1,0 +1,37 @@
+// Utterance features for training and evaluation: 16 kHz log-mel frames and the global mean/variance
+// normalization the model was trained with (global, not per utterance, so streaming needs no look-ahead).
+import { readFileSync } from 'node:fs';
+import { decodeWavToModelRate } from '../../ml/audio/audio-input.js';
+import { logMel, DEFAULT_LOG_MEL } from '../../ml/audio/log-mel.js';
+
+export interface FeatureNormalizer {
+  mean: number[];
+  std: number[];
+}
+
+/** Raw log-mel frames [frames × 80] of a WAV file. */
+export function fileLogMel(path: string): { frames: Float32Array; numFrames: number } {
+  return logMel(decodeWavToModelRate(readFileSync(path)));
+}
+
+export function fitNormalizer(sets: Float32Array[], bins = DEFAULT_LOG_MEL.melBins): FeatureNormalizer {
+  const sum = new Float64Array(bins);
+  const sq = new Float64Array(bins);
+  let n = 0;
+  for (const frames of sets) {
+    for (let i = 0; i < frames.length; i++) {
+      sum[i % bins] += frames[i];
+      sq[i % bins] += frames[i] * frames[i];
+    }
+    n += frames.length / bins;
+  }
+  const mean = Array.from(sum, (s) => s / n);
+  return { mean, std: Array.from(sq, (s, k) => Math.sqrt(Math.max(s / n - mean[k] ** 2, 1e-8))) };
+}
+
+/** Normalize frames in place. */
+export function normalize(frames: Float32Array, norm: FeatureNormalizer): Float32Array {
+  const bins = norm.mean.length;
+  for (let i = 0; i < frames.length; i++) frames[i] = (frames[i] - norm.mean[i % bins]) / norm.std[i % bins];
+  return frames;
+}
