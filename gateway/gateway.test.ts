@@ -156,3 +156,26 @@ describe('gateway with a killed backend', () => {
     }
   });
 });
+
+describe('gateway web root', () => {
+  it('serves built assets over HTTP/1.1 at / next to the RPCs, and never outside the folder', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const root = mkdtempSync('/tmp/nnsuite-web-');
+    writeFileSync(`${root}/index.html`, '<!doctype html><title>Research Explorer</title>');
+    const backend = await serve(echoService(), { port: 0, httpPort: 0, host: '127.0.0.1' });
+    const gateway = await serve(createGateway({ routes: [{ service: EchoService, address: `127.0.0.1:${backend.port}` }], webRoot: root }), { port: 0, httpPort: 0, host: '127.0.0.1' });
+    try {
+      const page = await fetch(`http://127.0.0.1:${gateway.port}/`);
+      assert.equal(page.status, 200);
+      assert.match(page.headers.get('content-type') ?? '', /text\/html/);
+      assert.match(await page.text(), /Research Explorer/);
+      const rpc = createClient(EchoService, createConnectTransport({ baseUrl: `http://127.0.0.1:${gateway.port}`, httpVersion: '1.1' }));
+      assert.equal((await rpc.echo({ text: 'side by side' })).text, 'side by side');
+      const escape = await fetch(`http://127.0.0.1:${gateway.port}/..%2F..%2Fetc%2Fpasswd`);
+      assert.notEqual(await escape.text(), (await import('node:fs')).readFileSync('/etc/passwd', 'utf8'));
+    } finally {
+      await gateway.close();
+      await backend.close();
+    }
+  });
+});

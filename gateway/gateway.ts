@@ -6,12 +6,15 @@ import { connectBackend, type Backend } from './backend.js';
 import { forwardingHandlers, type Route } from './forward.js';
 import { gatewayHealth } from './health.js';
 import { bearerAuth, requestSizeLimits } from './policy.js';
+import { staticFiles } from './static-files.js';
 
 export interface GatewayOptions {
   routes: Route[];
   /** Bearer tokens; empty or absent = no auth. */
   tokens?: string[];
   maxMessageBytes?: number;
+  /** Folder of built web assets served at `/` (HTTP/1.1 GET), if any. */
+  webRoot?: string;
 }
 
 export function createGateway(options: GatewayOptions): ServiceDefinition {
@@ -28,6 +31,7 @@ export function createGateway(options: GatewayOptions): ServiceDefinition {
       for (const route of options.routes) router.service(route.service, forwardingHandlers(route, backends.get(route.service.typeName)!));
     },
     health: (registry) => gatewayHealth(registry, backends),
+    fallback: options.webRoot ? staticFiles(options.webRoot) : undefined,
     async close() {
       for (const backend of backends.values()) backend.close();
     },

@@ -2,7 +2,8 @@
 //   NNSUITE_<NAME>_ROUTE_TIMEOUT_MS         upper bound on calls to that service (default: the caller's deadline)
 //   NNSUITE_<NAME>_ROUTE_MAX_REQUEST_BYTES  largest request message to that service (default: the max message size)
 //   NNSUITE_GATEWAY_TOKENS_FILE / NNSUITE_GATEWAY_TOKENS  bearer tokens (file: one per line; env: comma-separated)
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { serviceAddress } from '../services/runtime/config.js';
 import { loadCatalog } from '../services/runtime/catalog.js';
 import { main } from '../services/runtime/serve.js';
@@ -28,4 +29,6 @@ const routes = (await loadCatalog()).map(({ name, service }) => ({
   timeoutMs: optionalInt(`NNSUITE_${name.toUpperCase()}_ROUTE_TIMEOUT_MS`),
   maxRequestBytes: optionalInt(`NNSUITE_${name.toUpperCase()}_ROUTE_MAX_REQUEST_BYTES`),
 }));
-await main(createGateway({ routes, tokens: tokens() }));
+// The Research Explorer page, once built (gateway/web), is served at `/`; NNSUITE_GATEWAY_WEB_ROOT overrides.
+const webRoot = process.env.NNSUITE_GATEWAY_WEB_ROOT ?? fileURLToPath(new URL('./web/dist', import.meta.url));
+await main(createGateway({ routes, tokens: tokens(), webRoot: existsSync(webRoot) ? webRoot : undefined }));

@@ -16,6 +16,9 @@ import { createLogger, type Logger } from './log.js';
 import { registerReflection } from './reflection.js';
 import { initTelemetry, metricsHandler, serverTelemetry, shutdownTelemetry } from './telemetry.js';
 
+/** A plain Node request handler (HTTP/1.1 or HTTP/2), as connect-node's adapter takes for its fallback. */
+export type NodeHandlerFn = NonNullable<Parameters<typeof connectNodeAdapter>[0]['fallback']>;
+
 export interface ServiceDefinition {
   /** Process name: config prefix (NNSUITE_<NAME>_…) and default ports (config.ts). */
   name: string;
@@ -29,6 +32,8 @@ export interface ServiceDefinition {
   close?: () => Promise<void>;
   /** Extra interceptors, run inside the telemetry one (the gateway's auth and limits). */
   interceptors?: Interceptor[];
+  /** Answers requests that match no RPC (the gateway serves its web page here). */
+  fallback?: NodeHandlerFn;
   /** Replace the local health handlers (the gateway answers health from its backends). */
   health?: (registry: HealthRegistry) => ServiceImpl<typeof Health>;
 }
@@ -78,6 +83,7 @@ export async function serve(def: ServiceDefinition, options: ServeOptions = {}):
     writeMaxBytes: config.maxMessageBytes,
     interceptors: [serverTelemetry(), ...(def.interceptors ?? []), ...(options.interceptors ?? [])],
     shutdownSignal: shutdown.signal,
+    fallback: def.fallback,
   });
 
   const h2 = http2.createServer({ settings: { maxConcurrentStreams: 10_000 } }, handler);
