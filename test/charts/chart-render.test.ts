@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { byKind, component, findHelm, NAMESPACE, PROFILES, RELEASE, REPO_ROOT, renderChart, type K8sObject, type ProfileName } from './helm.js';
+import { byKind, component, findHelm, NAMESPACE, PROFILES, RELEASE, REPO_ROOT, renderChart, renderNotes, type K8sObject, type ProfileName } from './helm.js';
 import { isCustomResource, validateObject } from './k8s-schema.js';
 
 const MODEL_SERVICES = ['retrieval', 'speech', 'parrotron', 'ntk', 'morphnet'];
@@ -73,6 +73,22 @@ describe('charts/nnsuite: rendered manifests', function () {
           assert.equal(d.spec.template.metadata.labels[key], value, `${d.metadata.name}: selector ${key}`);
         }
       }
+    });
+  }
+
+  const variants: string[][] = [
+    ['gateway.service.type=NodePort', 'gateway.service.nodePort=30080', 'ingress.enabled=true', 'ingress.tls=false'],
+    ['persistence.indexes.enabled=false', 'persistence.artifacts.existingClaim=shared-artifacts', 'persistence.models.enabled=true', 'persistence.models.storageClass=-'],
+    ['networkPolicy.enabled=false', 'rbac.create=false', 'serviceAccount.create=false', 'tests.enabled=false'],
+    ['training.enabled=false', 'gateway.enabled=false', 'speech.enabled=false'],
+    ['gpu.runtimeClassName=nvidia', 'retrieval.gpus=0', 'morphnet.autoscaling.enabled=true', 'morphnet.autoscaling.targetMemory=80', 'global.imageRegistry=registry.local', 'global.imagePullSecrets[0]=pull'],
+  ];
+  for (const set of variants) {
+    it(`renders valid objects with ${set.join(' ')}`, async () => {
+      const objects = await renderChart(helmBin, [], set);
+      const failures: string[] = [];
+      for (const obj of objects) await validateObject(obj).catch((e: Error) => failures.push(e.message));
+      assert.deepEqual(failures, []);
     });
   }
 
@@ -245,5 +261,16 @@ describe('charts/nnsuite: rendered manifests', function () {
     if (catalog) assert.deepEqual(services.slice(1).sort(), [...MODEL_SERVICES, 'training'].map((n) => catalog[n].fullName).sort());
     const configMap = byKind(rendered.default, 'ConfigMap').find((c) => c.data?.['grpc-health-check.cjs']);
     assert.ok(configMap?.metadata.annotations?.['helm.sh/hook'] === 'test', 'the script ships as a test-hook ConfigMap');
+  });
+
+  it('NOTES.txt renders for every profile, naming each process and how to find the training Jobs', async () => {
+    const manifestModule = path.join(REPO_ROOT, 'services/training/k8s-job-manifest.ts');
+    const selector = existsSync(manifestModule) ? ((await import(manifestModule)) as { MANAGED_SELECTOR: string }).MANAGED_SELECTOR : undefined;
+    for (const profile of Object.keys(PROFILES) as ProfileName[]) {
+      const notes = await renderNotes(helmBin, PROFILES[profile]);
+      for (const d of byKind(rendered[profile], 'Deployment')) assert.ok(notes.includes(d.metadata.name), `${profile}: NOTES lacks ${d.metadata.name}`);
+      assert.ok(notes.includes(`helm test ${RELEASE} -n ${NAMESPACE}`));
+      if (selector) assert.ok(notes.includes(`get jobs -l ${selector}`), `${profile}: NOTES' Job selector differs from the orchestrator's ${selector}`);
+    }
   });
 });

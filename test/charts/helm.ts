@@ -1,6 +1,8 @@
 // Runs the real Helm against charts/nnsuite. Helm comes from scripts/dev/install-helm.sh (a pinned
 // `go install` into .tools/bin); suites skip with a message only when it cannot be installed.
 import { execFile } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -24,8 +26,13 @@ export type K8sObject = { apiVersion: string; kind: string; metadata: { name: st
 
 let helmPath: Promise<string | undefined> | undefined;
 
-/** Path of the pinned helm, installing it on first use; undefined (with the reason logged) if that fails. */
+/**
+ * Path of the pinned helm: NNSUITE_HELM when scripts/dev/test.sh already installed it, else installed on first
+ * use by scripts/dev/install-helm.sh; undefined (with the reason logged) if that fails.
+ */
 export function findHelm(): Promise<string | undefined> {
+  const given = process.env.NNSUITE_HELM;
+  if (given && existsSync(given)) return Promise.resolve(given);
   helmPath ??= run('bash', [path.join(REPO_ROOT, 'scripts/dev/install-helm.sh')], { cwd: REPO_ROOT, maxBuffer: 16 << 20 })
     .then(({ stdout }) => stdout.trim().split('\n').pop())
     .catch((error: Error & { stderr?: string }) => {
@@ -71,4 +78,25 @@ export function byKind(objects: K8sObject[], kind: string): K8sObject[] {
 
 export function component(obj: K8sObject): string | undefined {
   return obj.metadata.labels?.['app.kubernetes.io/component'];
+}
+
+/**
+ * NOTES.txt as `helm install` would print it. `helm template` skips NOTES.txt, and `install --dry-run` needs a
+ * cluster, so render a copy of the chart in which NOTES.txt is an ordinary template.
+ */
+export async function renderNotes(helmBin: string, valueFiles: string[] = []): Promise<string> {
+  const copy = mkdtempSync(path.join(os.tmpdir(), 'nnsuite-notes-'));
+  try {
+    cpSync(CHART_DIR, copy, { recursive: true });
+    const notes = readFileSync(path.join(copy, 'templates/NOTES.txt'), 'utf8');
+    rmSync(path.join(copy, 'templates/NOTES.txt'));
+    writeFileSync(path.join(copy, 'templates/_notes.tpl'), `{{- define "test.notes" -}}\n${notes}{{- end -}}\n`);
+    writeFileSync(path.join(copy, 'templates/notes.yaml'), 'notes: {{ include "test.notes" . | toJson }}\n');
+    const args = ['template', RELEASE, copy, '--namespace', NAMESPACE, '--show-only', 'templates/notes.yaml', ...valueFiles.flatMap((f) => ['-f', f])];
+    const result = await helm(helmBin, args);
+    if (result.code !== 0) throw new Error(`NOTES.txt does not render:\n${result.stderr}`);
+    return (parseManifests(result.stdout)[0] as unknown as { notes: string }).notes;
+  } finally {
+    rmSync(copy, { recursive: true, force: true });
+  }
 }
