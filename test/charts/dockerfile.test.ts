@@ -91,6 +91,12 @@ describe('deploy/Dockerfile', () => {
     assert.equal(nodeMajor, process.versions.node.split('.')[0], 'image Node major differs from the one the suite is tested on');
   });
 
+  it("ships the gateway's built web page where the gateway looks for it", () => {
+    const gatewayMain = readFileSync(path.join(REPO_ROOT, 'gateway/main.ts'), 'utf8');
+    assert.match(gatewayMain, /new URL\('\.\/web\/dist', import\.meta\.url\)/, 'gateway/main.ts no longer serves gateway/web/dist: update deploy/Dockerfile');
+    assert.ok(instructions.some((i) => i.stage === 'app' && i.op === 'COPY' && /--from=web \/app\/gateway\/web\/dist \/app\/gateway\/web\/dist$/.test(i.args)));
+  });
+
   it('runtime code imports only production dependencies (the image omits devDependencies)', () => {
     const pkg = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'));
     const production = new Set([...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.optionalDependencies ?? {})]);
