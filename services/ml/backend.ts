@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
+import { registerBatchNormGradient } from './batchnorm-gradient.js';
 import { registerWasmTrainingKernels } from './wasm-training-kernels.js';
 
 export { tf };
@@ -88,6 +89,7 @@ function registerBackend(name: BackendName): Promise<boolean> {
 }
 
 async function importBackend(name: BackendName): Promise<boolean> {
+  registerBatchNormGradient();
   switch (name) {
     case 'tensorflow':
       // tfjs-node-gpu first (a GPU image installs it), then a regular tfjs-node, then the one

@@ -33,6 +33,8 @@ export const WASM_TRAINING_KERNELS = [
   'UnsortedSegmentSum',
   'DepthwiseConv2dNativeBackpropFilter',
   'DepthwiseConv2dNativeBackpropInput',
+  'Sum',
+  'Mean',
 ] as const;
 
 let registered = false;
@@ -51,6 +53,10 @@ export function registerWasmTrainingKernels(): void {
   register('BatchMatMul', batchMatMulTransposedFirst(wasmMatMul.kernelFunc), wasmMatMul.setupFunc);
   register('Conv2DBackpropInput', conv2DBackpropInput(wasmBackpropInput.kernelFunc), wasmBackpropInput.setupFunc);
   register('Conv2DBackpropFilter', conv2DBackpropFilter);
+  for (const name of ['Sum', 'Mean'] as const) {
+    const original = tf.getKernel(name, 'wasm')!;
+    register(name, leadingAxesReduction(name, original.kernelFunc), original.setupFunc);
+  }
   register('UnsortedSegmentSum', unsortedSegmentSum);
   register('DepthwiseConv2dNativeBackpropFilter', delegateToCpu('DepthwiseConv2dNativeBackpropFilter'));
   register('DepthwiseConv2dNativeBackpropInput', delegateToCpu('DepthwiseConv2dNativeBackpropInput'));
@@ -92,6 +98,31 @@ function batchMatMulTransposedFirst(wasmKernel: tf.KernelFunc) {
     const out = wasmKernel({ inputs: { a, b }, backend, attrs: { ...attrs, transposeA: false, transposeB: false } });
     free(backend, ...owned);
     return out as TensorInfo;
+  };
+}
+
+// ---- Sum / Mean over leading axes (batch-norm statistics and gradients) as a matmul with a ones row ----
+
+/**
+ * wasm reduces over non-innermost axes by transposing first (slow); reducing [N, C] over N is instead
+ * w·X with w = 1 (Sum) or 1/N (Mean), which XNNPACK runs at matmul speed.
+ */
+function leadingAxesReduction(name: 'Sum' | 'Mean', wasmKernel: tf.KernelFunc) {
+  return ({ inputs, backend, attrs }: KernelArgs): TensorInfo => {
+    const { x } = inputs;
+    const { axis, keepDims } = attrs as { axis: number | number[]; keepDims: boolean };
+    const axes = tf.util.parseAxisParam(axis, x.shape).sort((a, b) => a - b);
+    const leading = axes.length > 0 && axes.length < x.shape.length && axes.every((a, i) => a === i);
+    if (!leading || x.dtype !== 'float32') return wasmKernel({ inputs, backend, attrs }) as TensorInfo;
+    const rows = x.shape.slice(0, axes.length).reduce((p, d) => p * d, 1);
+    const kept = x.shape.slice(axes.length);
+    const weights = backend.makeOutput([1, rows], 'float32');
+    backend.typedArrayFromHeap(weights).fill(name === 'Mean' ? 1 / rows : 1);
+    const matrix = run(backend, 'Reshape', { x }, { shape: [rows, kept.reduce((p, d) => p * d, 1)] });
+    const product = run(backend, 'BatchMatMul', { a: weights, b: matrix }, { transposeA: false, transposeB: false });
+    const out = run(backend, 'Reshape', { x: product }, { shape: keepDims ? [...axes.map(() => 1), ...kept] : kept });
+    free(backend, weights, matrix, product);
+    return out;
   };
 }
 

@@ -1,0 +1,119 @@
+// One backend's figures, measured in its own process so peak RSS belongs to that backend alone.
+// Run by main.ts as `tsx measure.ts <backend> <convnet steps>`; prints one JSON line.
+import { tf, useBackend, type BackendName } from '../../../services/ml/backend.js';
+
+export interface BackendFigures {
+  backend: BackendName;
+  matmul_gflops: number;
+  convnet_steps_per_s: number;
+  convnet_gflops: number;
+  lstm_steps_per_s: number;
+  peak_rss_mb: number;
+}
+
+/** Mean seconds per call of `step` after `warmup` calls (each call must finish its own work). */
+async function secondsPerStep(step: () => Promise<void>, steps: number, warmup: number): Promise<number> {
+  for (let i = 0; i < warmup; i++) await step();
+  const t0 = performance.now();
+  for (let i = 0; i < steps; i++) await step();
+  return (performance.now() - t0) / 1000 / steps;
+}
+
+async function matmulGflops(steps: number): Promise<number> {
+  const n = 1024;
+  const a = tf.randomNormal([n, n]);
+  const b = tf.randomNormal([n, n]);
+  const s = await secondsPerStep(async () => {
+    const c = tf.matMul(a, b);
+    await c.data();
+    c.dispose();
+  }, steps, 1);
+  tf.dispose([a, b]);
+  return (2 * n ** 3) / s / 1e9;
+}
+
+// CBR convnet: 4 × (3×3 conv, 32 filters, same padding → batch norm → ReLU) on 28×28×1, batch 128,
+// then global average pooling and a 10-way softmax.
+const CONV = { batch: 128, size: 28, filters: 32, kernel: 3, layers: 4 };
+
+/** Convolution FLOPs of one training step: forward, filter gradient, and input gradient past layer 1. */
+function convnetStepFlops(): number {
+  const { batch, size, filters, kernel, layers } = CONV;
+  const perChannelPair = 2 * batch * size * size * kernel * kernel;
+  const forward = perChannelPair * (1 * filters + (layers - 1) * filters * filters);
+  const inputGrad = perChannelPair * (layers - 1) * filters * filters;
+  return forward + forward + inputGrad;
+}
+
+function buildConvnet(): tf.LayersModel {
+  const layers: tf.layers.Layer[] = [];
+  for (let i = 0; i < CONV.layers; i++) {
+    layers.push(tf.layers.conv2d({
+      ...(i === 0 ? { inputShape: [CONV.size, CONV.size, 1] } : {}),
+      filters: CONV.filters, kernelSize: CONV.kernel, padding: 'same', useBias: false,
+    }));
+    layers.push(tf.layers.batchNormalization(), tf.layers.reLU());
+  }
+  layers.push(tf.layers.globalAveragePooling2d({}), tf.layers.dense({ units: 10 }));
+  return tf.sequential({ layers });
+}
+
+async function trainSteps(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, steps: number, warmup: number): Promise<number> {
+  const optimizer = tf.train.adam(1e-3);
+  const s = await secondsPerStep(async () => {
+    const loss = optimizer.minimize(() => {
+      const out = model.apply(x, { training: true }) as tf.Tensor;
+      return out.shape.length === 2 && out.shape[1] === 10
+        ? tf.losses.softmaxCrossEntropy(y, out) as tf.Scalar
+        : tf.losses.meanSquaredError(y, out) as tf.Scalar;
+    }, true);
+    await loss!.data();
+    loss!.dispose();
+  }, steps, warmup);
+  optimizer.dispose();
+  return 1 / s;
+}
+
+async function convnetStepsPerS(steps: number, warmup: number): Promise<number> {
+  const model = buildConvnet();
+  const x = tf.randomNormal([CONV.batch, CONV.size, CONV.size, 1]);
+  const y = tf.oneHot(tf.randomUniform([CONV.batch], 0, 10, 'int32'), 10);
+  const rate = await trainSteps(model, x, y, steps, warmup);
+  tf.dispose([x, y]);
+  model.dispose();
+  return rate;
+}
+
+// LSTM: input 80, 256 units, 100 time steps, batch 16 (an acoustic-model-sized recurrent layer).
+async function lstmStepsPerS(steps: number, warmup: number): Promise<number> {
+  const model = tf.sequential({ layers: [
+    // glorotUniform: the default orthogonal initializer takes minutes to build on cpu (NOTES-stack.md).
+    tf.layers.lstm({ inputShape: [100, 80], units: 256, recurrentInitializer: 'glorotUniform' }),
+  ] });
+  const x = tf.randomNormal([16, 100, 80]);
+  const y = tf.randomNormal([16, 256]);
+  const rate = await trainSteps(model, x, y, steps, warmup);
+  tf.dispose([x, y]);
+  model.dispose();
+  return rate;
+}
+
+export async function measure(backend: BackendName, steps: number): Promise<BackendFigures> {
+  await useBackend(backend);
+  // The pure-JS cpu backend needs ~20 s per convnet step: one untimed warm-up would double the run.
+  const slow = backend === 'cpu';
+  const convnet = await convnetStepsPerS(slow ? 1 : steps, slow ? 0 : 1);
+  return {
+    backend,
+    matmul_gflops: await matmulGflops(slow ? 2 : 5 * steps),
+    convnet_steps_per_s: convnet,
+    convnet_gflops: (convnetStepFlops() * convnet) / 1e9,
+    lstm_steps_per_s: await lstmStepsPerS(slow ? 1 : steps, slow ? 0 : 1),
+    peak_rss_mb: process.resourceUsage().maxRSS / 1024,
+  };
+}
+
+if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()!)) {
+  const [backend, steps] = process.argv.slice(2);
+  console.log(JSON.stringify(await measure(backend as BackendName, Number(steps ?? 3))));
+}
