@@ -47,13 +47,13 @@ export function createModel(graph: Graph, seed: number): NetworkModel {
         : [(inShape.spatial ? inShape.spatial[0] * inShape.spatial[1] : 1) * inShape.channels, out];
       const fanIn = shape.slice(0, -1).reduce((a, b) => a * b, 1);
       // He initialization for ReLU networks.
-      v.kernel = tf.variable(tf.randomNormal(shape, 0, Math.sqrt(2 / fanIn), 'float32', nextSeed++), true, `${layer.name}/kernel`);
-      v.bias = tf.variable(tf.zeros([out]), true, `${layer.name}/bias`);
+      v.kernel = tf.variable(tf.randomNormal(shape, 0, Math.sqrt(2 / fanIn), 'float32', nextSeed++), true);
+      v.bias = tf.variable(tf.zeros([out]), true);
     } else if (layer.kind === 'batch_norm') {
-      v.gamma = tf.variable(tf.ones([out]), true, `${layer.name}/gamma`);
-      v.beta = tf.variable(tf.zeros([out]), true, `${layer.name}/beta`);
-      v.movingMean = tf.variable(tf.zeros([out]), false, `${layer.name}/moving_mean`);
-      v.movingVar = tf.variable(tf.ones([out]), false, `${layer.name}/moving_var`);
+      v.gamma = tf.variable(tf.ones([out]), true);
+      v.beta = tf.variable(tf.zeros([out]), true);
+      v.movingMean = tf.variable(tf.zeros([out]), false);
+      v.movingVar = tf.variable(tf.ones([out]), false);
     }
     vars.set(layer.name, v);
   }

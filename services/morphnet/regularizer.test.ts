@@ -5,7 +5,7 @@ import { coefficients, neuronCosts } from './cost-model.js';
 import { bn, conv, dense, globalPool } from './example-networks.js';
 import { checkNetwork, type NetworkSpec } from './network.js';
 import { createModel } from './network-model.js';
-import { aliveCounts, gateMagnitudes, groupGates, morphnetRegularizer } from './regularizer.js';
+import { aliveCounts, gateMagnitudes, groupGates, morphnetRegularizer, proximalStep } from './regularizer.js';
 
 // conv a (BN: gamma-L1) → conv b (no BN: group lasso) → global pool → logits.
 const net: NetworkSpec = {
@@ -55,6 +55,35 @@ describe('morphnet regularizer', () => {
     const alive = aliveCounts(gates, 0.01);
     assert.equal(alive[groups.groupOf.get('a')!], 2);
     assert.equal(alive[groups.groupOf.get('logits')!], 2);
+    model.dispose();
+  });
+});
+
+describe('morphnet proximal step', () => {
+  before(async () => { await initBackend(); });
+
+  it('soft-thresholds batch-norm scales by step·cost and shrinks no-BN kernels blockwise', () => {
+    const graph = checkNetwork(net);
+    const groups = channelGroups(graph);
+    const model = createModel(graph, 3);
+    const costs = groups.sizes.map((_, g) => (g === groups.groupOf.get('a') ? 2 : g === groups.groupOf.get('b') ? 1 : 0));
+    model.vars.get('a_bn')!.gamma!.assign(tf.tensor1d([0.5, -0.05, 0.1]));
+    const before = Array.from(gateMagnitudes(model, 'b').dataSync());
+    const kernelBefore = model.vars.get('b')!.kernel!.arraySync() as number[][][][];
+    proximalStep(model, groups, costs, 0.05);
+    // a: t = 0.05·2 = 0.1 → 0.5 → 0.4, −0.05 → 0, 0.1 → 0.
+    const gamma = Array.from(model.vars.get('a_bn')!.gamma!.dataSync());
+    assert.deepEqual(gamma.map((v) => Number(v.toFixed(6))), [0.4, 0, 0]);
+    // b: every channel's weight vector keeps its direction and loses 0.05 of its norm.
+    const after = Array.from(gateMagnitudes(model, 'b').dataSync());
+    after.forEach((v, c) => assert.ok(Math.abs(v - Math.max(before[c] - 0.05, 0)) < 1e-4, `channel ${c}`));
+    const kernelAfter = model.vars.get('b')!.kernel!.arraySync() as number[][][][];
+    const ratio = kernelAfter[1][1][2][1] / kernelBefore[1][1][2][1];
+    assert.ok(Math.abs(ratio - after[1] / before[1]) < 1e-4);
+    // A threshold above every gate zeroes them all exactly.
+    proximalStep(model, groups, costs, 100);
+    assert.ok(Array.from(model.vars.get('b')!.kernel!.dataSync()).every((v) => v === 0));
+    assert.ok(Array.from(model.vars.get('a_bn')!.gamma!.dataSync()).every((v) => v === 0));
     model.dispose();
   });
 });

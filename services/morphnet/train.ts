@@ -1,15 +1,20 @@
-// Minibatch training of a NetworkModel with softmax cross-entropy, optionally plus MorphNet's regularizer
-// scaled by strength / initial cost, so that `strength` means the same for any network and target.
+// Minibatch training of a NetworkModel with softmax cross-entropy (Adam), or, with MorphNet's regularizer
+// scaled by strength / initial cost (so `strength` means the same for any network and target), by momentum
+// SGD plus the regularizer's proximal step. SGD there, not Adam: Adam normalizes every parameter's step, so
+// a gate would shrink at the same pace whatever its usefulness and cost — the trade-off the regularizer
+// strength is meant to set would be lost.
 import type * as tfTypes from '@tensorflow/tfjs';
 import { tf } from '../ml/backend.js';
 import { channelGroups } from './channel-groups.js';
 import { neuronCosts, totalCost, type Coefficients } from './cost-model.js';
 import type { ImageSet } from './fashion-mnist.js';
 import type { NetworkModel } from './network-model.js';
-import { aliveCounts, groupGates, morphnetRegularizer } from './regularizer.js';
+import { aliveCounts, groupGates, morphnetRegularizer, proximalStep } from './regularizer.js';
 
 export interface RegularizerOptions {
   coef: Coefficients;
+  /** SGD learning rate of the regularized phase (default 0.05, momentum 0.9). */
+  learningRate?: number;
   /** λ·initial cost: the regularizer term is strength · G(θ) / initialCost. */
   strength: number;
   threshold: number;
@@ -30,9 +35,10 @@ export interface TrainOptions {
 }
 
 export async function train(model: NetworkModel, data: ImageSet, opts: TrainOptions): Promise<void> {
-  const optimizer = tf.train.adam(opts.learningRate ?? 2e-3);
   const groups = channelGroups(model.graph);
   const reg = opts.regularizer;
+  const sgdRate = reg?.learningRate ?? 0.05;
+  const optimizer = reg ? tf.train.momentum(sgdRate, 0.9) : tf.train.adam(opts.learningRate ?? 2e-3);
   const initialCost = reg ? totalCost(model.graph, groups, reg.coef) : 0;
   let costs = reg ? neuronCosts(model.graph, groups, reg.coef) : [];
   let order = shuffled(data.labels.length, opts.seed);
@@ -52,17 +58,20 @@ export async function train(model: NetworkModel, data: ImageSet, opts: TrainOpti
       const loss = optimizer.minimize(() => {
         const { logits, batchStats } = model.forward(x, true);
         stats = batchStats.map((s) => ({ layer: s.layer, mean: tf.keep(s.mean), variance: tf.keep(s.variance) }));
-        const ce = tf.losses.softmaxCrossEntropy(y, logits);
-        if (!reg) return ce as tfTypes.Scalar;
-        const penalty = tf.mul(morphnetRegularizer(model, groups, costs), reg.strength / initialCost);
-        return tf.add(ce, penalty) as tfTypes.Scalar;
+        return tf.losses.softmaxCrossEntropy(y, logits) as tfTypes.Scalar;
       }, true, model.trainable)!;
+      if (reg) proximalStep(model, groups, costs, (sgdRate * reg.strength) / initialCost);
       model.updateMovingStats(stats);
       for (const s of stats) { s.mean.dispose(); s.variance.dispose(); }
       tf.dispose([x, y]);
       if (opts.onReport && (step % reportEvery === 0 || step === opts.steps)) {
         const values: Record<string, number> = { loss: (await loss.data())[0] };
-        if (reg) values.alive_cost = totalCost(model.graph, groups, reg.coef, aliveCounts(groupGates(model, groups), reg.threshold));
+        if (reg) {
+          const penalty = morphnetRegularizer(model, groups, costs);
+          values.regularizer = ((await penalty.data())[0] * reg.strength) / initialCost;
+          penalty.dispose();
+          values.alive_cost = totalCost(model.graph, groups, reg.coef, aliveCounts(groupGates(model, groups), reg.threshold));
+        }
         await opts.onReport(step, values);
       }
       loss.dispose();
