@@ -1,19 +1,13 @@
 // `helm lint --strict` (values.schema.json included) for the default values and the ci/ profiles, and the
 // schema refusing values that would otherwise render a broken deployment.
 import assert from 'node:assert/strict';
-import { CHART_DIR, findHelm, helm, PROFILES, type ProfileName } from './helm.js';
+import { CHART_DIR, helm, helmOrSkip, PROFILES, type ProfileName } from './helm.js';
 
 describe('charts/nnsuite: helm lint and values.schema.json', function () {
   let helmBin: string;
 
   before(async function () {
-    this.timeout(20 * 60_000); // the first run builds helm with `go install`
-    const found = await findHelm();
-    if (!found) {
-      console.warn('      skipping: helm is not available');
-      this.skip();
-    }
-    helmBin = found as string;
+    helmBin = await helmOrSkip(this);
   });
 
   for (const profile of Object.keys(PROFILES) as ProfileName[]) {

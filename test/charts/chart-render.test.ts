@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { byKind, component, findHelm, NAMESPACE, PROFILES, RELEASE, REPO_ROOT, renderChart, renderNotes, type K8sObject, type ProfileName } from './helm.js';
+import { byKind, component, helmOrSkip, NAMESPACE, PROFILES, RELEASE, REPO_ROOT, renderChart, renderProfiles, renderNotes, type K8sObject, type ProfileName } from './helm.js';
 import { isCustomResource, validateObject } from './k8s-schema.js';
 
 const MODEL_SERVICES = ['retrieval', 'speech', 'parrotron', 'ntk', 'morphnet'];
@@ -35,17 +35,11 @@ function env(container: { env?: { name: string; value?: string }[] }, name: stri
 
 describe('charts/nnsuite: rendered manifests', function () {
   let helmBin: string;
-  const rendered = {} as Record<ProfileName, K8sObject[]>;
+  let rendered: Record<ProfileName, K8sObject[]>;
 
   before(async function () {
-    this.timeout(20 * 60_000); // the first run builds helm with `go install`
-    const found = await findHelm();
-    if (!found) {
-      console.warn('      skipping: helm is not available');
-      this.skip();
-    }
-    helmBin = found as string;
-    for (const profile of Object.keys(PROFILES) as ProfileName[]) rendered[profile] = await renderChart(helmBin, PROFILES[profile]);
+    helmBin = await helmOrSkip(this);
+    rendered = await renderProfiles(helmBin);
   });
 
   for (const profile of Object.keys(PROFILES) as ProfileName[]) {

@@ -25,25 +25,30 @@ function parseDockerfile(text: string): Instruction[] {
   return out;
 }
 
-/** Sources of a COPY/ADD from the build context (not --from=stage). */
+/** Paths an instruction reads from the build context: COPY/ADD sources and RUN bind mounts (not --from=stage). */
 function contextSources(instruction: Instruction): string[] {
   const words = instruction.args.split(/\s+/);
+  if (instruction.op === 'RUN') {
+    return words.filter((w) => w.startsWith('--mount=type=bind,') && !/[,=]from=/.test(w)).map((w) => /source=([^,]+)/.exec(w)?.[1] ?? '.');
+  }
+  if (instruction.op !== 'COPY' && instruction.op !== 'ADD') return [];
   if (words.some((w) => w.startsWith('--from='))) return [];
-  const paths = words.filter((w) => !w.startsWith('--'));
-  return paths.slice(0, -1);
+  return words.filter((w) => !w.startsWith('--')).slice(0, -1);
 }
 
-/** .dockerignore patterns as regexes (the subset used here: names, dirs, ** prefixes, * globs). */
-function ignoreMatchers(text: string): RegExp[] {
-  return text.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#') && !l.startsWith('!')).map((pattern) => {
-    const body = pattern.replace(/\/$/, '').split('/').map((part) => (part === '**' ? '(?:.*/)?' : part.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*') + '/')).join('');
-    return new RegExp(`^${body.replace(/\/$/, '')}(?:/|$)`);
+/** Whether .dockerignore excludes a file (the syntax used here: names, dirs, ** prefixes, * globs, ! exceptions; last match wins). */
+function ignoreFile(text: string): (file: string) => boolean {
+  const rules = text.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#')).map((line) => {
+    const pattern = line.replace(/^!/, '').replace(/\/$/, '');
+    const body = pattern.split('/').map((part) => (part === '**' ? '(?:.*/)?' : `${part.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*')}/`)).join('');
+    return { exclude: !line.startsWith('!'), re: new RegExp(`^${body.replace(/\/$/, '')}(?:/|$)`) };
   });
+  return (file) => rules.reduce((excluded, rule) => (rule.re.test(file) ? rule.exclude : excluded), false);
 }
 
 const dockerfile = readFileSync(path.join(REPO_ROOT, 'deploy/Dockerfile'), 'utf8');
 const instructions = parseDockerfile(dockerfile);
-const ignored = ignoreMatchers(readFileSync(path.join(REPO_ROOT, 'deploy/Dockerfile.dockerignore'), 'utf8'));
+const isIgnored = ignoreFile(readFileSync(path.join(REPO_ROOT, 'deploy/Dockerfile.dockerignore'), 'utf8'));
 const RUNTIME_STAGES = ['runtime-cpu', 'runtime-gpu'];
 
 function trackedFiles(relative: string): string[] {
@@ -51,15 +56,24 @@ function trackedFiles(relative: string): string[] {
 }
 
 describe('deploy/Dockerfile', () => {
-  it('copies from the context only paths that git tracks and the ignore file lets through', () => {
-    const sources = instructions.filter((i) => i.op === 'COPY' || i.op === 'ADD').flatMap(contextSources);
+  it('reads from the context only paths that git tracks and the ignore file lets through', () => {
+    const sources = instructions.flatMap(contextSources);
     assert.ok(sources.length >= 5, `expected the app and lock files among the COPY sources, got ${sources.join(' ')}`);
     for (const source of sources) {
       const relative = source.replace(/\/$/, '');
       const tracked = trackedFiles(relative);
-      assert.ok(tracked.length > 0, `COPY ${source}: nothing under it is tracked by git, the build would fail in a clean clone`);
-      const kept = tracked.filter((file) => !ignored.some((re) => re.test(file)));
-      assert.ok(kept.length > 0, `COPY ${source}: every file under it is excluded by deploy/Dockerfile.dockerignore`);
+      assert.ok(tracked.length > 0, `${source}: nothing under it is tracked by git, the build would fail in a clean clone`);
+      const kept = tracked.filter((file) => !isIgnored(file));
+      assert.ok(kept.length > 0, `${source}: every file under it is excluded by deploy/Dockerfile.dockerignore`);
+    }
+  });
+
+  it('keeps tests, dev tooling and the deploy folder (but its setup script) out of the build context', () => {
+    for (const file of ['services/runtime/serve.test.ts', 'node_modules/tsx/package.json', 'services/x/node_modules/y.js', '.git/HEAD', '.tools/bin/helm', 'charts/nnsuite/values.yaml', 'deploy/Dockerfile', 'test/charts/helm.ts']) {
+      assert.equal(isIgnored(file), true, `${file} should be ignored`);
+    }
+    for (const file of ['services/runtime/serve.ts', 'gateway/main.ts', 'gen/nnsuite/common/v1/job_pb.ts', 'package-lock.json', 'deploy/runtime-setup.sh']) {
+      assert.equal(isIgnored(file), false, `${file} should be in the context`);
     }
   });
 
@@ -68,7 +82,9 @@ describe('deploy/Dockerfile', () => {
       const own = instructions.filter((i) => i.stage === stage);
       assert.ok(own.length > 0, `stage ${stage} missing`);
       for (const run of own.filter((i) => i.op === 'RUN')) {
-        assert.doesNotMatch(run.args, /\b(g\+\+|gcc|make|build-essential|python3|node-gyp|npm (ci|install))\b/, `${stage} installs build tooling: ${run.args}`);
+        // A bind-mounted script runs in this stage too: check its text with the command line.
+        const script = contextSources(run).map((source) => readFileSync(path.join(REPO_ROOT, source), 'utf8')).join('\n');
+        assert.doesNotMatch(`${run.args}\n${script}`, /\b(g\+\+|gcc|make|build-essential|python3|node-gyp|npm (ci|install))\b/, `${stage} installs build tooling: ${run.args}`);
       }
       const user = own.filter((i) => i.op === 'USER').pop();
       assert.ok(user, `${stage} sets no USER (would run as root)`);
@@ -105,7 +121,7 @@ describe('deploy/Dockerfile', () => {
     for (const file of runtimeSources()) {
       // Type-only imports are erased by tsx and need nothing installed.
       const text = readFileSync(file, 'utf8').replace(/import\s+type\s[^;]*?from\s+['"][^'"]+['"]/g, '');
-      for (const [, spec] of text.matchAll(/(?:from\s+|import\s*\(\s*|import\s+)['"]([^'"./][^'"]*)['"]/g)) {
+      for (const [, spec] of text.matchAll(/(?:from\s+|import\s*\(\s*|import\s+|require\(\s*)['"]([^'"./][^'"]*)['"]/g)) {
         if (spec.startsWith('node:')) continue;
         const name = spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0];
         if (!production.has(name) && !optionalNative.has(name)) offenders.push(`${path.relative(REPO_ROOT, file)}: ${name}`);
@@ -115,7 +131,7 @@ describe('deploy/Dockerfile', () => {
   });
 });
 
-/** Non-test TypeScript under the folders the image copies (services/, gateway/). */
+/** Non-test sources run from the image: services/, gateway/, and the chart's helm test script. */
 function runtimeSources(): string[] {
   const files: string[] = [];
   const walk = (dir: string) => {
@@ -129,12 +145,14 @@ function runtimeSources(): string[] {
       const full = path.join(dir, entry);
       if (statSync(full).isDirectory()) {
         if (entry !== 'node_modules' && entry !== 'test' && entry !== 'web') walk(full);
-      } else if (/\.(ts|js|mjs)$/.test(entry) && !/\.test\.ts$/.test(entry) && !/testing\.ts$/.test(entry)) {
+      } else if (/\.(ts|js|mjs|cjs)$/.test(entry) && !/\.test\.ts$/.test(entry) && !/testing\.ts$/.test(entry)) {
         files.push(full);
       }
     }
   };
   walk(path.join(REPO_ROOT, 'services'));
   walk(path.join(REPO_ROOT, 'gateway'));
+  // The `helm test` script runs in the image against its node_modules.
+  walk(path.join(REPO_ROOT, 'charts/nnsuite/files'));
   return files;
 }

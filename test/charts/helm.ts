@@ -42,6 +42,29 @@ export function findHelm(): Promise<string | undefined> {
   return helmPath;
 }
 
+/** A suite's before-hook: the helm binary, or the suite skipped saying why (only when helm cannot be installed). */
+export async function helmOrSkip(ctx: Mocha.Context): Promise<string> {
+  ctx.timeout(20 * 60_000); // the first run builds helm with `go install`
+  const found = await findHelm();
+  if (!found) {
+    console.warn('      skipping: helm is not available');
+    ctx.skip();
+  }
+  return found as string;
+}
+
+let profiles: Promise<Record<ProfileName, K8sObject[]>> | undefined;
+
+/** `helm template` of the default values and each ci/ profile, rendered once per test process. */
+export function renderProfiles(helmBin: string): Promise<Record<ProfileName, K8sObject[]>> {
+  profiles ??= (async () => {
+    const out = {} as Record<ProfileName, K8sObject[]>;
+    for (const profile of Object.keys(PROFILES) as ProfileName[]) out[profile] = await renderChart(helmBin, PROFILES[profile]);
+    return out;
+  })();
+  return profiles;
+}
+
 export interface HelmResult { code: number; stdout: string; stderr: string }
 
 /** Run helm with arguments; resolves with the exit code instead of throwing. */

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { byKind, component, findHelm, NAMESPACE, PROFILES, REPO_ROOT, renderChart, type K8sObject, type ProfileName } from './helm.js';
+import { byKind, component, helmOrSkip, NAMESPACE, REPO_ROOT, renderProfiles, type K8sObject, type ProfileName } from './helm.js';
 import { validateObject } from './k8s-schema.js';
 
 const TRAINING_DIR = path.join(REPO_ROOT, 'services/training');
@@ -50,17 +50,11 @@ function orchestratorSources(): string[] {
 
 describe('charts/nnsuite: training orchestrator RBAC and Job template', function () {
   let helmBin: string;
-  const rendered = {} as Record<ProfileName, K8sObject[]>;
+  let rendered: Record<ProfileName, K8sObject[]>;
 
   before(async function () {
-    this.timeout(20 * 60_000); // the first run builds helm with `go install`
-    const found = await findHelm();
-    if (!found) {
-      console.warn('      skipping: helm is not available');
-      this.skip();
-    }
-    helmBin = found as string;
-    for (const profile of Object.keys(PROFILES) as ProfileName[]) rendered[profile] = await renderChart(helmBin, PROFILES[profile]);
+    helmBin = await helmOrSkip(this);
+    rendered = await renderProfiles(helmBin);
   });
 
   const jobTemplate = (objects: K8sObject[]) => {
