@@ -68,11 +68,11 @@ describe('deploy/Dockerfile', () => {
     }
   });
 
-  it('keeps tests, dev tooling and the deploy folder (but its setup script) out of the build context', () => {
+  it('keeps tests, dev tooling and the deploy folder (but its two stage scripts) out of the build context', () => {
     for (const file of ['services/runtime/serve.test.ts', 'node_modules/tsx/package.json', 'services/x/node_modules/y.js', '.git/HEAD', '.tools/bin/helm', 'charts/nnsuite/values.yaml', 'deploy/Dockerfile', 'test/charts/helm.ts']) {
       assert.equal(isIgnored(file), true, `${file} should be ignored`);
     }
-    for (const file of ['services/runtime/serve.ts', 'gateway/main.ts', 'gen/nnsuite/common/v1/job_pb.ts', 'package-lock.json', 'deploy/runtime-setup.sh']) {
+    for (const file of ['services/runtime/serve.ts', 'gateway/main.ts', 'gen/nnsuite/common/v1/job_pb.ts', 'package-lock.json', 'deploy/runtime-setup.sh', 'deploy/build-deps.sh']) {
       assert.equal(isIgnored(file), false, `${file} should be in the context`);
     }
   });
@@ -102,7 +102,8 @@ describe('deploy/Dockerfile', () => {
     const tfjsArg = /ARG TFJS_VERSION=(\S+)/.exec(dockerfile)?.[1];
     const installedTfjs = JSON.parse(readFileSync(path.join(REPO_ROOT, 'node_modules/@tensorflow/tfjs/package.json'), 'utf8')).version;
     assert.equal(tfjsArg, installedTfjs, 'tfjs-node(-gpu) must be the same version as @tensorflow/tfjs');
-    assert.match(dockerfile, /@tensorflow\/tfjs-node-gpu@\$\{TFJS_VERSION\}/);
+    assert.match(dockerfile, /build-deps\.sh "@tensorflow\/tfjs-node-gpu@\$\{TFJS_VERSION\}"/);
+    assert.match(dockerfile, /build-deps\.sh "@tensorflow\/tfjs-node@\$\{TFJS_VERSION\}"/);
     const nodeMajor = /ARG NODE_VERSION=(\d+)\./.exec(dockerfile)?.[1];
     assert.equal(nodeMajor, process.versions.node.split('.')[0], 'image Node major differs from the one the suite is tested on');
   });
