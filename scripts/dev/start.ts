@@ -5,6 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { MODEL_SERVICES, SERVICE_CATALOG, type ProcessName } from '../../services/runtime/config.js';
+import { buildWeb, WEB_DIST } from './build-web.js';
 
 const env = { NNSUITE_HOST: '127.0.0.1', NNSUITE_DATA_DIR: path.resolve('data'), ...process.env };
 const logDir = path.join(env.NNSUITE_DATA_DIR!, 'logs');
@@ -62,6 +63,8 @@ function stop(): void {
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
 
+// The gateway serves the Research Explorer page from gateway/web/dist: build it once if it never was.
+if (!env.NNSUITE_GATEWAY_WEB_ROOT && !existsSync(path.join(WEB_DIST, 'index.html'))) console.log(`built the web page into ${await buildWeb()}`);
 const names: ProcessName[] = [...MODEL_SERVICES.filter((n) => existsSync(entry(n))), 'gateway'];
 await Promise.all(names.map((name) => start(name)));
 console.log('nnsuite on localhost:');
