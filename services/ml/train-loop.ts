@@ -41,8 +41,10 @@ export interface TrainLoopResult {
 
 /** Set the learning rate of any tfjs optimizer (SGD keeps it in a tensor, the others in a field). */
 export function setLearningRate(optimizer: tf.Optimizer, lr: number): void {
-  if (optimizer instanceof tf.SGDOptimizer) optimizer.setLearningRate(lr);
-  else (optimizer as unknown as { learningRate: number }).learningRate = lr;
+  // Not `instanceof SGDOptimizer`: tfjs optimizers' instanceof is duck-typed and true for all of them.
+  const o = optimizer as unknown as { learningRate: number; setLearningRate?: (lr: number) => void };
+  if (typeof o.setLearningRate === 'function') o.setLearningRate(lr);
+  else o.learningRate = lr;
 }
 
 export async function trainLoop<Batch extends tf.TensorContainer>(o: TrainLoopOptions<Batch>): Promise<TrainLoopResult> {
