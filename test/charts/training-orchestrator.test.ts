@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { byKind, component, helmOrSkip, NAMESPACE, REPO_ROOT, renderProfiles, type K8sObject, type ProfileName } from './helm.js';
+import { byKind, component, helmOrSkip, NAMESPACE, REPO_ROOT, renderChart, renderProfiles, type K8sObject, type ProfileName } from './helm.js';
 import { validateObject } from './k8s-schema.js';
 
 const TRAINING_DIR = path.join(REPO_ROOT, 'services/training');
@@ -85,16 +85,23 @@ describe('charts/nnsuite: training orchestrator RBAC and Job template', function
     assert.deepEqual(binding.subjects, [{ kind: 'ServiceAccount', name: orchestrator.spec.template.spec.serviceAccountName, namespace: NAMESPACE }]);
   });
 
-  it('the orchestrator is told to use the Kubernetes executor and where the template is mounted', () => {
+  it('the orchestrator is told to use the Kubernetes executor, where the template is mounted, and its limits', async () => {
     const orchestrator = byKind(rendered.default, 'Deployment').find((d) => component(d) === 'training') as K8sObject;
     const container = orchestrator.spec.template.spec.containers[0];
     const env = Object.fromEntries(container.env.map((e: { name: string; value: string }) => [e.name, e.value]));
     assert.equal(env.NNSUITE_TRAINING_EXECUTOR, 'kubernetes');
+    assert.equal(env.NNSUITE_TRAINING_MAX_WORKERS, undefined, 'unset: the service default');
     const mount = container.volumeMounts.find((m: { mountPath: string }) => env.NNSUITE_TRAINING_K8S_JOB_TEMPLATE.startsWith(`${m.mountPath}/`));
     assert.ok(mount, 'the template path is not under a mounted volume');
     const volume = orchestrator.spec.template.spec.volumes.find((v: { name: string }) => v.name === mount.name);
     assert.equal(path.basename(env.NNSUITE_TRAINING_K8S_JOB_TEMPLATE), volume.configMap.items[0].path);
     assert.equal(volume.configMap.items[0].key, 'job-template.json');
+    const limited = await renderChart(helmBin, [], ['training.maxWorkers=4', 'training.maxAttempts=2']);
+    const limitedEnv = (byKind(limited, 'Deployment').find((d) => component(d) === 'training') as K8sObject).spec.template.spec.containers[0].env;
+    assert.deepEqual(limitedEnv.filter((e: { name: string }) => /MAX_(WORKERS|ATTEMPTS)$/.test(e.name)), [
+      { name: 'NNSUITE_TRAINING_MAX_WORKERS', value: '4' },
+      { name: 'NNSUITE_TRAINING_MAX_ATTEMPTS', value: '2' },
+    ]);
   });
 
   it("the Job template holds the chart's settings: GPU profile on GPU nodes, CPU profile without GPUs", () => {

@@ -78,6 +78,12 @@ spec:
         {{- include "nnsuite.backendEnv" $root | trim | nindent 8 }}
         - { name: NNSUITE_TRAINING_EXECUTOR, value: {{ $values.executor | quote }} }
         - { name: NNSUITE_TRAINING_K8S_JOB_TEMPLATE, value: /etc/nnsuite/job-template.json }
+        {{- with $values.maxWorkers }}
+        - { name: NNSUITE_TRAINING_MAX_WORKERS, value: {{ . | quote }} }
+        {{- end }}
+        {{- with $values.maxAttempts }}
+        - { name: NNSUITE_TRAINING_MAX_ATTEMPTS, value: {{ . | quote }} }
+        {{- end }}
         {{- end }}
         {{- with (concat ($root.Values.extraEnv | default list) ($values.extraEnv | default list)) }}
         {{- toYaml . | nindent 8 }}
