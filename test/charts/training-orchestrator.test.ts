@@ -104,6 +104,15 @@ describe('charts/nnsuite: training orchestrator RBAC and Job template', function
     ]);
   });
 
+  it('with executor=local the orchestrator gets no Role, no Job template and no API token', async () => {
+    const local = await renderChart(helmBin, [], ['training.executor=local']);
+    assert.deepEqual(local.filter((o) => ['Role', 'RoleBinding'].includes(o.kind) || o.data?.['job-template.json']).map((o) => o.kind), []);
+    const orchestrator = byKind(local, 'Deployment').find((d) => component(d) === 'training') as K8sObject;
+    assert.equal(orchestrator.spec.template.spec.automountServiceAccountToken, false);
+    assert.ok(!orchestrator.spec.template.spec.containers[0].env.some((e: { name: string }) => e.name === 'NNSUITE_TRAINING_K8S_JOB_TEMPLATE'));
+    assert.ok(byKind(local, 'ServiceAccount').every((sa) => sa.automountServiceAccountToken === false));
+  });
+
   it("the Job template holds the chart's settings: GPU profile on GPU nodes, CPU profile without GPUs", () => {
     const gpu = jobTemplate(rendered.gpu);
     assert.equal(gpu.namespace, NAMESPACE);

@@ -104,6 +104,11 @@ retrieval speech parrotron training ntk morphnet
 {{- printf "%s.%s.svc.%s:%d" (include "nnsuite.componentName" .) .root.Release.Namespace .root.Values.clusterDomain (int $values.containerPorts.grpc) -}}
 {{- end -}}
 
+{{/* "true" when the orchestrator runs training as Kubernetes Jobs (its Role, template and token exist only then). */}}
+{{- define "nnsuite.launchesJobs" -}}
+{{- if and .Values.training.enabled (eq .Values.training.executor "kubernetes") -}}true{{- end -}}
+{{- end -}}
+
 {{- define "nnsuite.serviceAccountName" -}}
 {{- if .root.Values.serviceAccount.create -}}
 {{- include "nnsuite.componentName" (dict "root" .root "component" .component) -}}

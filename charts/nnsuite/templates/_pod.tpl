@@ -10,6 +10,7 @@ grpc.health.v1.Health, one HTTP/1.1 port for /metrics /healthz /readyz.
 {{- $meta := index (include "nnsuite.catalog" $root | fromYaml) $name -}}
 {{- $gpu := eq (include "nnsuite.usesGpu" .) "true" -}}
 {{- $envName := upper $name -}}
+{{- $launchesJobs := and (eq $name "training") (eq (include "nnsuite.launchesJobs" $root) "true") -}}
 metadata:
   labels:
     {{- include "nnsuite.componentLabels" . | nindent 4 }}
@@ -17,7 +18,7 @@ metadata:
     {{- toYaml . | nindent 4 }}
     {{- end }}
   {{- $annotations := deepCopy ($values.podAnnotations | default dict) }}
-  {{- if eq $name "training" }}
+  {{- if $launchesJobs }}
   {{- /* Roll the orchestrator when the Job template changes: it reads the file once at start. */ -}}
   {{- $_ := set $annotations "checksum/job-template" (include "nnsuite.jobTemplate" $root | sha256sum) }}
   {{- end }}
@@ -28,8 +29,8 @@ metadata:
 spec:
   {{- with include "nnsuite.imagePullSecrets" $root }}{{ . | nindent 2 }}{{ end }}
   serviceAccountName: {{ include "nnsuite.serviceAccountName" (dict "root" $root "component" (ternary "training" "workload" (eq $name "training"))) }}
-  # Only the orchestrator talks to the Kubernetes API.
-  automountServiceAccountToken: {{ eq $name "training" }}
+  # Only the orchestrator, when it launches Jobs, talks to the Kubernetes API.
+  automountServiceAccountToken: {{ $launchesJobs }}
   securityContext:
     {{- toYaml $root.Values.podSecurityContext | nindent 4 }}
   {{- if and $gpu $root.Values.gpu.runtimeClassName }}
@@ -77,7 +78,9 @@ spec:
         {{- if eq $name "training" }}
         {{- include "nnsuite.backendEnv" $root | trim | nindent 8 }}
         - { name: NNSUITE_TRAINING_EXECUTOR, value: {{ $values.executor | quote }} }
+        {{- if $launchesJobs }}
         - { name: NNSUITE_TRAINING_K8S_JOB_TEMPLATE, value: /etc/nnsuite/job-template.json }
+        {{- end }}
         {{- with $values.maxWorkers }}
         - { name: NNSUITE_TRAINING_MAX_WORKERS, value: {{ . | quote }} }
         {{- end }}
@@ -125,7 +128,7 @@ spec:
         {{- if and (eq $name "training") $root.Values.persistence.artifacts.enabled }}
         - { name: artifacts, mountPath: {{ printf "%s/training" $root.Values.dataDir | quote }} }
         {{- end }}
-        {{- if eq $name "training" }}
+        {{- if $launchesJobs }}
         - { name: job-template, mountPath: /etc/nnsuite, readOnly: true }
         {{- end }}
         {{- if and (eq $name "gateway") $values.auth.existingSecret }}
@@ -146,7 +149,7 @@ spec:
     - name: artifacts
       persistentVolumeClaim: { claimName: {{ include "nnsuite.pvcName" (dict "root" $root "volume" "artifacts") }} }
     {{- end }}
-    {{- if eq $name "training" }}
+    {{- if $launchesJobs }}
     - name: job-template
       configMap:
         name: {{ include "nnsuite.componentName" (dict "root" $root "component" "training-job-template") }}
