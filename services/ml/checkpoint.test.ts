@@ -107,7 +107,7 @@ describe('checkpoint', function () {
   });
 
   it('checkpoints plain variables and refuses a checkpoint of another shape', async () => {
-    const v = [tf.variable(tf.tensor2d([[1, 2], [3, 4]])), tf.variable(tf.tensor1d([5]))];
+    const v: tf.Variable[] = [tf.variable(tf.tensor2d([[1, 2], [3, 4]])), tf.variable(tf.tensor1d([5]))];
     const path = await saveCheckpoint(dir, variables(v), { step: 4, note: 'kept' });
     v[0]!.assign(tf.zeros([2, 2]));
     const state = await restoreCheckpoint(path, variables(v));
