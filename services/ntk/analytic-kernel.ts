@@ -56,7 +56,9 @@ export function planKernel(arch: Architecture, x1: Inputs, x2: Inputs | null, ki
       `${x1.h}x${x1.w} images), over the ${mb(limits.memoryLimitBytes / 4)} block budget`);
   }
   const n2 = x2 ? x2.n : x1.n;
-  const blockSize = Math.max(1, Math.min(limits.blockSize || 512, fit, Math.max(x1.n, n2)));
+  // Blocks whose arrays stay ~16 MiB run at memory speed; far larger ones only add page faults and GC.
+  const friendly = Math.max(8, Math.floor(Math.sqrt(2 ** 21 / maxEntries)));
+  const blockSize = Math.max(1, Math.min(limits.blockSize || Math.min(512, friendly), fit, Math.max(x1.n, n2)));
   const rowBlocks = Math.ceil(x1.n / blockSize), colBlocks = Math.ceil(n2 / blockSize);
   const blocksTotal = x2 ? rowBlocks * colBlocks : (rowBlocks * (rowBlocks + 1)) / 2;
   return { full, bytesPerPair, blockSize, rowBlocks, colBlocks, blocksTotal };
@@ -90,7 +92,7 @@ export async function* kernelTiles(
       const out = propagate(arch, inputKernel(rows, cols, plan.full, kinds.ntk));
       const tile: KernelTile = {
         rowStart: r * b, colStart: c * b, rows: rows.n, cols: cols.n,
-        nngp: kinds.nngp ? out.nngp : null, ntk: kinds.ntk ? out.ntk : null, blocksDone: ++done, blocksTotal: plan.blocksTotal,
+        nngp: kinds.nngp ? out.nngp : null, ntk: kinds.ntk ? (out.ntk ?? new Float64Array(out.nngp.length)) : null, blocksDone: ++done, blocksTotal: plan.blocksTotal,
       };
       yield tile;
       if (!x2 && r !== c) yield mirror(tile);
@@ -194,7 +196,7 @@ export async function diagonalKernel(arch: Architecture, x: Inputs, kinds: Kerne
     }
     const xi = slice(x, i, 1), out = propagate(arch, inputKernel(xi, xi, plan.full, kinds.ntk));
     nngp[i] = out.nngp[0];
-    ntk[i] = out.ntk ? out.ntk[0] : 0;
+    ntk[i] = out.ntk?.[0] ?? 0;
   }
   return { nngp, ntk };
 }

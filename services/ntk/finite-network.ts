@@ -21,10 +21,16 @@ export interface FiniteNetwork {
 }
 
 /** Does the root end with a Dense layer (whose output count is then `outputs` instead of the width)? */
-function finalDense(root: Layer): Layer | null {
-  if (root.kind === 'dense') return root;
-  if (root.kind === 'serial' && root.layers.length) return finalDense(root.layers[root.layers.length - 1]);
-  return null;
+function endsWithDense(root: Layer): boolean {
+  if (root.kind === 'dense') return true;
+  return root.kind === 'serial' && root.layers.length > 0 && endsWithDense(root.layers[root.layers.length - 1]);
+}
+
+function countAffine(layer: Layer): number {
+  if (layer.kind === 'dense' || layer.kind === 'conv') return 1;
+  if (layer.kind === 'serial') return layer.layers.reduce((s, l) => s + countAffine(l), 0);
+  if (layer.kind === 'parallel') return layer.branches.reduce((s, l) => s + countAffine(l), 0);
+  return 0;
 }
 
 /**
@@ -33,7 +39,8 @@ function finalDense(root: Layer): Layer | null {
  * `inputShape` is one example's shape ([D] or [H, W, C]).
  */
 export function sampleNetwork(arch: Architecture, inputShape: number[], seed: number, outputs = 1): FiniteNetwork {
-  const last = finalDense(arch.root);
+  // The final Dense is the last affine layer built (layer objects may be shared, so go by position).
+  const lastIndex = endsWithDense(arch.root) ? countAffine(arch.root) - 1 : -1;
   const params: AffineParams[] = [];
   let counter = seed * 7919;
   const normal = (shape: number[], std: number) => tf.variable(tf.randomNormal(shape, 0, std, 'float32', counter++));
@@ -51,7 +58,7 @@ export function sampleNetwork(arch: Architecture, inputShape: number[], seed: nu
         return [...s[0].slice(0, -1), s.reduce((sum, x) => sum + x[x.length - 1], 0)];
       }
       case 'dense': {
-        const fanIn = one[0], out = layer === last ? outputs : arch.width;
+        const fanIn = one[0], out = params.length === lastIndex ? outputs : arch.width;
         params.push({ w: normal([fanIn, out], ntkParam ? 1 : layer.wStd / Math.sqrt(fanIn)), b: layer.bStd > 0 ? normal([out], ntkParam ? 1 : layer.bStd) : null });
         return [out];
       }

@@ -19,6 +19,8 @@ export interface KernelBlock {
   /** Finite channel count of the activations (inputs: C; after Dense/Conv: the width). */
   channels: number;
   nngp: Float64Array;
+  /** Whether the NTK is tracked; `ntk` null while tracked means identically zero (inputs have no parameters). */
+  trackNtk: boolean;
   ntk: Float64Array | null;
   cov1: Float64Array;
   cov2: Float64Array;
@@ -38,14 +40,14 @@ export interface Inputs {
   data: Float64Array;
 }
 
-/** The input layer's kernel: nngp = x1·x2ᵀ / C per position pair, NTK 0 (inputs have no parameters). */
+/** The input layer's kernel: nngp = x1·x2ᵀ / C per position pair, NTK 0 (kept as null: no N²·E array of zeros). */
 export function inputKernel(x1: Inputs, x2: Inputs, full: boolean, withNtk: boolean): KernelBlock {
   const { h, w, channels: C } = x1;
-  const E = entries(h, w, full);
   const block: KernelBlock = {
     n1: x1.n, n2: x2.n, h, w, full, channels: C,
     nngp: crossCovariance(x1, x2, full),
-    ntk: withNtk ? new Float64Array(x1.n * x2.n * E) : null,
+    trackNtk: withNtk,
+    ntk: null,
     cov1: selfCovariance(x1, full),
     cov2: x1 === x2 ? selfCovariance(x1, full) : selfCovariance(x2, full),
   };
@@ -61,10 +63,12 @@ function crossCovariance(x1: Inputs, x2: Inputs, full: boolean): Float64Array {
       const base = (i * x2.n + j) * E;
       for (let p = 0; p < P; p++) {
         const ap = i * D + p * C;
-        if (full) {
-          for (let q = 0; q < P; q++) out[base + p * P + q] = dot(a, ap, b, j * D + q * C, C) / C;
-        } else {
-          out[base + p] = dot(a, ap, b, j * D + p * C, C) / C;
+        // Inner products over channels, inlined: with few channels (images) a call per entry would dominate.
+        for (let q = full ? 0 : p, qEnd = full ? P : p + 1; q < qEnd; q++) {
+          const bq = j * D + q * C;
+          let s = 0;
+          for (let c = 0; c < C; c++) s += a[ap + c] * b[bq + c];
+          out[base + (full ? p * P + q : p)] = s / C;
         }
       }
     }
@@ -207,11 +211,11 @@ export function affine(g: KernelBlock, wStd: number, bStd: number, standard: boo
   const map = (x: Float64Array) => x.map((v) => w2 * v + b2);
   const nngp = map(g.nngp);
   let ntk: Float64Array | null = null;
-  if (g.ntk) {
-    const prev = g.nngp, t = g.ntk;
+  if (g.trackNtk) {
+    const prev = g.nngp, t = g.ntk, bias = bStd > 0 ? 1 : 0;
     ntk = standard
-      ? t.map((v, e) => fanIn * prev[e] + w2 * v + (bStd > 0 ? 1 : 0))
-      : t.map((v, e) => nngp[e] + w2 * v);
+      ? prev.map((v, e) => fanIn * v + bias + (t ? w2 * t[e] : 0))
+      : nngp.map((v, e) => v + (t ? w2 * t[e] : 0));
   }
   return { ...g, channels: width, nngp, ntk, cov1: map(g.cov1), cov2: map(g.cov2) };
 }
@@ -294,7 +298,7 @@ export function fanIn(blocks: KernelBlock[], kind: 'sum' | 'concat'): KernelBloc
     ...first,
     channels: kind === 'sum' ? first.channels : total,
     nngp: combine((b) => b.nngp),
-    ntk: first.ntk && combine((b) => b.ntk!),
+    ntk: blocks.some((b) => b.ntk) ? combine((b) => b.ntk ?? new Float64Array(b.nngp.length)) : null,
     cov1: combine((b) => b.cov1),
     cov2: combine((b) => b.cov2),
   };

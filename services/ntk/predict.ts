@@ -23,7 +23,7 @@ export interface PredictKernels {
 export interface PredictOptions {
   method: PredictionMethod;
   /** Training times (Infinity allowed), already in units of learning rate × time. */
-  times: number[];
+  times: readonly number[];
   diagReg: number;
   diagRegAbsolute: boolean;
   covariance: CovarianceMode;
