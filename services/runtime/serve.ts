@@ -7,7 +7,7 @@ import http2 from 'node:http2';
 import net from 'node:net';
 import { setMaxListeners } from 'node:events';
 import type { DescService } from '@bufbuild/protobuf';
-import { type ConnectRouter, type Interceptor, type ServiceImpl } from '@connectrpc/connect';
+import { Code, ConnectError, type ConnectRouter, type Interceptor, type ServiceImpl } from '@connectrpc/connect';
 import { connectNodeAdapter } from '@connectrpc/connect-node';
 import { Health } from '../../gen/grpc/health/v1/health_pb.js';
 import { loadConfig, type RuntimeConfig } from './config.js';
@@ -81,7 +81,7 @@ export async function serve(def: ServiceDefinition, options: ServeOptions = {}):
     },
     readMaxBytes: config.maxMessageBytes,
     writeMaxBytes: config.maxMessageBytes,
-    interceptors: [serverTelemetry(), ...(def.interceptors ?? []), ...(options.interceptors ?? [])],
+    interceptors: [serverTelemetry(), accessLog(log), ...(def.interceptors ?? []), ...(options.interceptors ?? [])],
     shutdownSignal: shutdown.signal,
     fallback: def.fallback,
   });
@@ -169,6 +169,23 @@ export async function main(def: ServiceDefinition): Promise<void> {
     createLogger(def.name).error('failed to start', { error });
     process.exit(1);
   }
+}
+
+/** One JSON log line per failed call (info) and per call (debug), inside the call's span so it carries the trace id. */
+function accessLog(log: Logger): Interceptor {
+  return (next) => async (req) => {
+    const started = performance.now();
+    const method = `${req.service.typeName}/${req.method.name}`;
+    try {
+      const res = await next(req);
+      log.debug('rpc', { method, ms: Math.round(performance.now() - started) });
+      return res;
+    } catch (error) {
+      const e = ConnectError.from(error);
+      log.info('rpc failed', { method, code: Code[e.code], message: e.rawMessage, ms: Math.round(performance.now() - started) });
+      throw error;
+    }
+  };
 }
 
 function listen(server: net.Server | http.Server, port: number, host: string): Promise<number> {
