@@ -64,7 +64,7 @@ process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
 
 // The gateway serves the Research Explorer page from gateway/web/dist: build it once if it never was.
-if (!env.NNSUITE_GATEWAY_WEB_ROOT && !existsSync(path.join(WEB_DIST, 'index.html'))) console.log(`built the web page into ${await buildWeb()}`);
+if (!process.env.NNSUITE_GATEWAY_WEB_ROOT && !existsSync(path.join(WEB_DIST, 'index.html'))) console.log(`built the web page into ${await buildWeb()}`);
 const names: ProcessName[] = [...MODEL_SERVICES.filter((n) => existsSync(entry(n))), 'gateway'];
 await Promise.all(names.map((name) => start(name)));
 console.log('nnsuite on localhost:');

@@ -179,10 +179,24 @@ describe('Research Explorer page (headless chromium, through the gateway)', func
     await page.keyboard.press('Home');
     assert.equal(await page.isChecked('#k-default'), false);
     assert.match((await page.textContent('#k-value')) ?? '', /k = 0 \(neural only\)/);
+    // Loading: the Search call is held at the network until the page has shown its loading state.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route('**/nnsuite.retrieval.v1.RetrievalService/Search', async (route) => {
+      await held;
+      await route.continue();
+    });
     await page.fill('#query', 'interleukin-6 cytokine release');
     await page.press('#query', 'Enter');
+    await page.waitForFunction(() => document.body.classList.contains('busy'));
+    assert.match((await page.textContent('#summary')) ?? '', /Searching for “interleukin-6 cytokine release”/);
+    assert.equal(await page.getAttribute('#result-list', 'aria-busy'), 'true');
+    assert.equal(await page.isDisabled('#search-form button[type=submit]'), true);
+    release();
     await page.waitForSelector('#result-list article');
     await settled(page);
+    await page.unroute('**/nnsuite.retrieval.v1.RetrievalService/Search');
+    assert.equal(await page.getAttribute('#result-list', 'aria-busy'), 'false');
     assert.match((await page.textContent('#summary')) ?? '', /k = 0 \(neural only\)/);
     await page.check('#k-default');
     await page.press('#query', 'Enter');

@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
+import { Code, ConnectError } from '@connectrpc/connect';
 import { highlightPieces } from '../../gateway/web/src/highlight.js';
 import { link } from '../../gateway/web/src/result-card.js';
+import { describeError } from '../../gateway/web/src/retrieval-client.js';
 import { K_STEPS, nearestStep } from '../../gateway/web/src/term-weight.js';
 
 const render = (pieces: ReturnType<typeof highlightPieces>): string => pieces.map((p) => (p.highlighted ? `[${p.text}]` : p.text)).join('');
 
-describe('Research Explorer: snippet highlighting from service offsets', () => {
+describe('Research Explorer page modules', () => {
   // The snippet starts at offset 100 of the indexed text; highlights are offsets into the same text.
   const text = 'Remdesivir inhibits the viral RNA polymerase.';
 
@@ -40,5 +42,12 @@ describe('Research Explorer: snippet highlighting from service offsets', () => {
     assert.equal(K_STEPS[nearestStep(0.31)], 0.2);
     assert.equal(K_STEPS[nearestStep(0)], 0);
     assert.equal(K_STEPS[nearestStep(1e6)], 100);
+  });
+
+  it('turns statuses into sentences for the error state, keeping the service\'s reason', () => {
+    assert.equal(describeError(new ConnectError('query: must contain a letter or digit', Code.InvalidArgument)), 'The question was not accepted: query: must contain a letter or digit.');
+    assert.match(describeError(new ConnectError('session "s1" not found', Code.NotFound)), /session "s1" not found.*new search/);
+    assert.match(describeError(new ConnectError('connect ECONNREFUSED', Code.Unavailable)), /not reachable/);
+    assert.match(describeError(new TypeError('Failed to fetch')), /failed \(Unknown\): Failed to fetch/);
   });
 });
