@@ -81,8 +81,8 @@ describe('Research Explorer page (headless chromium, through the gateway)', func
   });
 
   /** A fresh page that records requests leaving the origin and any script error. */
-  async function openPage(viewport: { width: number; height: number }): Promise<{ page: Page; foreign: string[]; errors: string[] }> {
-    const context = await browser.newContext({ viewport, deviceScaleFactor: 1 });
+  async function openPage(viewport: { width: number; height: number }, colorScheme: 'light' | 'dark' = 'light'): Promise<{ page: Page; foreign: string[]; errors: string[] }> {
+    const context = await browser.newContext({ viewport, deviceScaleFactor: 1, colorScheme });
     const page = await context.newPage();
     const foreign: string[] = [];
     const errors: string[] = [];
@@ -158,7 +158,7 @@ describe('Research Explorer page (headless chromium, through the gateway)', func
   });
 
   it('shows the error, empty and k states, and fits a phone screen', async () => {
-    const { page, errors } = await openPage({ width: 390, height: 844 });
+    const { page, errors } = await openPage({ width: 390, height: 844 }, 'dark');
     // Bad input: the service's INVALID_ARGUMENT reason, in an alert.
     await page.fill('#query', '???');
     await page.press('#query', 'Enter');
