@@ -2,7 +2,7 @@
 // questions with their gold snippets, and titles as pseudo-questions for abstracts (SciFact corpus, CORD-19
 // sample). Sized to train on a shared 2-core CPU in ~20 minutes. Only corpora and BioASQ are read — never SciFact's queries or judgements.
 //   npx tsx scripts/train/retrieval-qgen.ts [--scifact ../shared/data/scifact] [--cord19 ../shared/data/cord19-sample/metadata.csv]
-//     [--bioasq ../shared/data/bioasq-sample/questions.json] [--out data/retrieval-train/query-generator] [--minutes 20] [--batch 32]
+//     [--bioasq ../shared/data/bioasq-sample/questions.json] [--out data/retrieval-train/query-generator] [--minutes 20] [--batch 64]
 import { readFileSync } from 'node:fs';
 import { initBackend, tf } from '../../services/ml/backend.js';
 import { parseCord19Metadata, readBeirCorpus } from '../../services/retrieval/corpus-readers.js';
@@ -18,7 +18,7 @@ const bioasq = args.get('bioasq') ?? '../shared/data/bioasq-sample/questions.jso
 const out = args.get('out') ?? 'data/retrieval-train/query-generator';
 const minutes = Number(args.get('minutes') ?? 20);
 const maxSteps = Number(args.get('steps') ?? 1e9);
-const batch = Number(args.get('batch') ?? 32);
+const batch = Number(args.get('batch') ?? 64);
 
 const backend = await initBackend();
 const corpus = readBeirCorpus(scifact).documents;
@@ -26,15 +26,15 @@ const cord = parseCord19Metadata(readFileSync(cord19, 'utf8')).documents;
 const bio = bioasqPairs(bioasq);
 // BioASQ pairs are the only real questions: repeat them so they are not drowned by ~6.7k title pairs.
 const pairs: QuestionPassage[] = [...titlePairs(corpus), ...titlePairs(cord), ...Array.from({ length: 4 }, () => bio).flat()];
-const vocab = WordVocabulary.build(pairs.flatMap((p) => [p.question, p.passage]), 6000);
+const vocab = WordVocabulary.build(pairs.flatMap((p) => [p.question, p.passage]), 4000);
 const model = new QueryGenerator(
-  { vocabSize: vocab.size, dModel: 64, heads: 4, ffn: 128, encoderLayers: 1, decoderLayers: 1, sourceLength: 64, targetLength: 20 },
+  { vocabSize: vocab.size, dModel: 64, heads: 4, ffn: 128, encoderLayers: 1, decoderLayers: 1, sourceLength: 64, targetLength: 16 },
   vocab,
 );
 console.log(JSON.stringify({ msg: 'qgen data', backend, pairs: pairs.length, scifactTitles: corpus.length, cord19Titles: cord.length, bioasq: bio.length, vocab: vocab.size }));
 
 const random = mulberry32(7);
-const optimizer = tf.train.adam(1e-3);
+const optimizer = tf.train.adam(2e-3);
 const started = Date.now();
 let step = 0;
 let smoothed = 0;

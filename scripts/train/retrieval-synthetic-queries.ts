@@ -2,7 +2,8 @@
 // "domain-targeted synthetic question generation" step): questions for the opening and the closing words
 // of each abstract, sampled, written as JSONL {doc_id, query} for the dual encoder's training.
 //   npx tsx scripts/train/retrieval-synthetic-queries.ts [--beir ../shared/data/scifact] [--qgen data/retrieval-train/query-generator]
-//     [--per 2] [--out data/retrieval-train/synthetic-queries.jsonl]
+//     [--per 2] [--shard I/N] [--out data/retrieval-train/synthetic-queries.jsonl]
+// --shard I/N generates for every N-th document starting at I, so shards can run as parallel processes.
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { initBackend } from '../../services/ml/backend.js';
 import { readBeirCorpus } from '../../services/retrieval/corpus-readers.js';
@@ -15,10 +16,11 @@ const beir = args.get('beir') ?? '../shared/data/scifact';
 const qgenDir = args.get('qgen') ?? 'data/retrieval-train/query-generator';
 const per = Number(args.get('per') ?? 2);
 const out = args.get('out') ?? 'data/retrieval-train/synthetic-queries.jsonl';
+const [shard, shards] = (args.get('shard') ?? '0/1').split('/').map(Number) as [number, number];
 
 await initBackend();
 const generator = QueryGenerator.load(qgenDir);
-const { documents } = readBeirCorpus(beir);
+const documents = readBeirCorpus(beir).documents.filter((_, i) => i % shards === shard);
 const window = generator.config.sourceLength;
 // Passages: the title with the opening words, and the closing words (where SciFact-like claims often sit).
 const passages: { id: string; text: string }[] = [];

@@ -28,6 +28,7 @@ export class Bm25Index {
   private readonly live: boolean[] = [];
   private liveCount = 0;
   private sumLength = 0;
+  private accumulator = new Float64Array(0);
 
   constructor(readonly params: Bm25Params = ANSERINI_BM25) {}
 
@@ -76,7 +77,10 @@ export class Bm25Index {
 
   /** Top documents for the query terms, optionally restricted to allowed slots. */
   search(queryTerms: readonly string[], k: number, allowed?: (slot: number) => boolean): Scored[] {
-    const scores = new Map<number, number>();
+    // Dense accumulator reused across queries; `touched` lists the slots to read back and reset.
+    if (this.accumulator.length < this.live.length) this.accumulator = new Float64Array(Math.max(1024, 2 * this.live.length));
+    const scores = this.accumulator;
+    const touched: number[] = [];
     for (const [term, qtf] of countTerms(queryTerms)) {
       const p = this.postings.get(term);
       if (!p || p.df === 0) continue;
@@ -84,10 +88,13 @@ export class Bm25Index {
       for (let i = 0; i < p.slots.length; i++) {
         const slot = p.slots[i]!;
         if (!this.live[slot] || (allowed && !allowed(slot))) continue;
-        scores.set(slot, (scores.get(slot) ?? 0) + qtf * this.weight(idf, p.tfs[i]!, slot));
+        if (scores[slot] === 0) touched.push(slot);
+        scores[slot]! += qtf * this.weight(idf, p.tfs[i]!, slot);
       }
     }
-    return topK([...scores.keys()], (slot) => scores.get(slot)!, k);
+    const top = topK(touched, (slot) => scores[slot]!, k);
+    for (const slot of touched) scores[slot] = 0;
+    return top;
   }
 
   /** Exact BM25 scores of given slots (for rescoring a candidate set). */

@@ -43,9 +43,9 @@ export class DualEncoder {
   constructor(readonly config: DualEncoderConfig, readonly vocab: WordVocabulary) {
     this.ids = new Map(vocab.tokens.map((t, i) => [t, i]));
     addWeight(this.params, 'embedding', [config.vocabSize, config.dim]);
-    this.params.set('importance', tf.variable(tf.zeros([config.vocabSize, 1]), true, 'importance'));
+    this.params.set('importance', tf.variable(tf.zeros([config.vocabSize, 1]), true));
     addWeight(this.params, 'projection', [config.dim, config.dim]);
-    this.params.set('bias', tf.variable(tf.zeros([config.dim]), true, 'bias'));
+    this.params.set('bias', tf.variable(tf.zeros([config.dim]), true));
   }
 
   /** Unit vectors [n, dim] for texts, reading at most `maxTerms` analyzed terms of each. */

@@ -18,20 +18,20 @@ export function initAttention(params: Params, prefix: string, d: number): void {
 
 export function initFeedForward(params: Params, prefix: string, d: number, ffn: number): void {
   addWeight(params, `${prefix}.w1`, [d, ffn]);
-  params.set(`${prefix}.b1`, tf.variable(tf.zeros([ffn]), true, `${prefix}.b1`));
+  params.set(`${prefix}.b1`, tf.variable(tf.zeros([ffn]), true));
   addWeight(params, `${prefix}.w2`, [ffn, d]);
-  params.set(`${prefix}.b2`, tf.variable(tf.zeros([d]), true, `${prefix}.b2`));
+  params.set(`${prefix}.b2`, tf.variable(tf.zeros([d]), true));
   addNorm(params, `${prefix}.ln`, d);
 }
 
 export function addWeight(params: Params, name: string, shape: number[]): void {
   const limit = Math.sqrt(6 / (shape[0]! + shape[shape.length - 1]!));
-  params.set(name, tf.variable(tf.randomUniform(shape, -limit, limit, 'float32', hashSeed(name)), true, name));
+  params.set(name, tf.variable(tf.randomUniform(shape, -limit, limit, 'float32', hashSeed(name)), true));
 }
 
 export function addNorm(params: Params, name: string, d: number): void {
-  params.set(`${name}.g`, tf.variable(tf.ones([d]), true, `${name}.g`));
-  params.set(`${name}.b`, tf.variable(tf.zeros([d]), true, `${name}.b`));
+  params.set(`${name}.g`, tf.variable(tf.ones([d]), true));
+  params.set(`${name}.b`, tf.variable(tf.zeros([d]), true));
 }
 
 export function layerNorm(params: Params, name: string, x: tf.Tensor): tf.Tensor {

@@ -19,7 +19,7 @@ const args = parseArgs(process.argv.slice(2));
 const beir = args.get('beir') ?? '../shared/data/scifact';
 const modelDir = args.get('model') ?? 'models/retrieval/dual-encoder';
 const asJson = args.has('json');
-const K_SWEEP = [0.005, 0.01, 0.02, 0.03, 0.05, 0.1, 0.2, 0.5, 1, 2];
+const K_SWEEP = [0.01, 0.05, 0.1, 0.2, 0.5, 1];
 const DEPTH = 1000; // Anserini -hits 1000, so MAP matches trec_eval on the same run depth
 
 if (args.has('scale')) {
