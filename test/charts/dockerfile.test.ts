@@ -68,11 +68,11 @@ describe('deploy/Dockerfile', () => {
     }
   });
 
-  it('keeps tests, dev tooling and the deploy folder (but its two stage scripts) out of the build context', () => {
-    for (const file of ['services/runtime/serve.test.ts', 'node_modules/tsx/package.json', 'services/x/node_modules/y.js', '.git/HEAD', '.tools/bin/helm', 'charts/nnsuite/values.yaml', 'deploy/Dockerfile', 'test/charts/helm.ts']) {
+  it('keeps tests, dev tooling and deploy/ out of the build context, but the scripts the stages run', () => {
+    for (const file of ['services/runtime/serve.test.ts', 'node_modules/tsx/package.json', 'services/x/node_modules/y.js', '.git/HEAD', '.tools/bin/helm', 'charts/nnsuite/values.yaml', 'deploy/Dockerfile', 'test/charts/helm.ts', 'scripts/dev/start.ts', 'scripts/bench/gateway/main.ts', 'gateway/web/dist/index.html']) {
       assert.equal(isIgnored(file), true, `${file} should be ignored`);
     }
-    for (const file of ['services/runtime/serve.ts', 'gateway/main.ts', 'gen/nnsuite/common/v1/job_pb.ts', 'package-lock.json', 'deploy/runtime-setup.sh', 'deploy/build-deps.sh']) {
+    for (const file of ['services/runtime/serve.ts', 'gateway/main.ts', 'gen/nnsuite/common/v1/job_pb.ts', 'package-lock.json', 'deploy/runtime-setup.sh', 'deploy/build-deps.sh', 'scripts/dev/build-web.ts', 'gateway/web/index.html']) {
       assert.equal(isIgnored(file), false, `${file} should be in the context`);
     }
   });
@@ -112,6 +112,8 @@ describe('deploy/Dockerfile', () => {
     const gatewayMain = readFileSync(path.join(REPO_ROOT, 'gateway/main.ts'), 'utf8');
     assert.match(gatewayMain, /new URL\('\.\/web\/dist', import\.meta\.url\)/, 'gateway/main.ts no longer serves gateway/web/dist: update deploy/Dockerfile');
     assert.ok(instructions.some((i) => i.stage === 'app' && i.op === 'COPY' && /--from=web \/app\/gateway\/web\/dist \/app\/gateway\/web\/dist$/.test(i.args)));
+    // Built the way the repository builds it (npm start does the same).
+    assert.ok(instructions.some((i) => i.stage === 'web' && i.op === 'RUN' && i.args === 'npx tsx scripts/dev/build-web.ts'));
   });
 
   it('runtime code imports only production dependencies (the image omits devDependencies)', () => {
