@@ -41,6 +41,7 @@ describe('Research Explorer page (headless chromium, through the gateway)', func
   let client: GrpcTestClient;
   let browser: Browser;
   let origin: string;
+  let webRoot: string;
   const corpus = makeTestCorpus(60, 7);
 
   before(async function () {
@@ -49,7 +50,7 @@ describe('Research Explorer page (headless chromium, through the gateway)', func
       this.skip();
     }
     tmp = mkdtempSync(path.join(tmpdir(), 'nnsuite-web-'));
-    const webRoot = await buildWeb(path.join(tmp, 'web'));
+    webRoot = await buildWeb(path.join(tmp, 'web'));
     retrieval = await serve(createRetrievalService({ openEngine: (dir) => RetrievalEngine.open({ dir }) }), { port: 0, httpPort: 0, host: '127.0.0.1', dataDir: path.join(tmp, 'data') });
     await retrieval.ready;
     gateway = await serve(createGateway({ routes: [{ service: RetrievalService, address: `127.0.0.1:${retrieval.port}` }], webRoot }), { port: 0, httpPort: 0, host: '127.0.0.1' });
@@ -81,15 +82,15 @@ describe('Research Explorer page (headless chromium, through the gateway)', func
   });
 
   /** A fresh page that records requests leaving the origin and any script error. */
-  async function openPage(viewport: { width: number; height: number }, colorScheme: 'light' | 'dark' = 'light'): Promise<{ page: Page; foreign: string[]; errors: string[] }> {
+  async function openPage(viewport: { width: number; height: number }, colorScheme: 'light' | 'dark' = 'light', at = origin): Promise<{ page: Page; foreign: string[]; errors: string[] }> {
     const context = await browser.newContext({ viewport, deviceScaleFactor: 1, colorScheme });
     const page = await context.newPage();
     const foreign: string[] = [];
     const errors: string[] = [];
-    page.on('request', (r) => void (r.url().startsWith(origin) || r.url().startsWith('data:') || foreign.push(r.url())));
+    page.on('request', (r) => void (r.url().startsWith(at) || r.url().startsWith('data:') || foreign.push(r.url())));
     page.on('pageerror', (e) => errors.push(e.message));
     page.on('console', (m) => void (m.type() === 'error' && errors.push(m.text())));
-    await page.goto(origin + '/');
+    await page.goto(at + '/');
     return { page, foreign, errors };
   }
 
@@ -211,5 +212,34 @@ describe('Research Explorer page (headless chromium, through the gateway)', func
     await page.screenshot({ path: path.join(ARTIFACTS, 'research-explorer-phone-results.png') });
     assert.deepEqual(errors.filter((e) => !/status of 400/.test(e)), []);
     await page.context().close();
+  });
+
+  it('asks for the bearer token of a gateway that wants one, and keeps it for the tab', async () => {
+    const guarded = await serve(createGateway({ routes: [{ service: RetrievalService, address: `127.0.0.1:${retrieval.port}` }], webRoot, tokens: ['s3cret'] }), { port: 0, httpPort: 0, host: '127.0.0.1' });
+    try {
+      await guarded.ready;
+      const { page } = await openPage({ width: 1024, height: 768 }, 'light', `http://127.0.0.1:${guarded.port}`);
+      await page.fill('#query', 'BRCA1 DNA repair');
+      await page.press('#query', 'Enter');
+      await page.waitForSelector('#token-form:not([hidden])');
+      assert.match((await page.textContent('#error')) ?? '', /needs an access token/);
+      assert.equal(await page.evaluate(() => document.activeElement?.id), 'token', 'focus moves to the token field');
+      await page.fill('#token', 'wrong');
+      await page.press('#token', 'Enter');
+      await page.waitForSelector('#token-form:not([hidden])');
+      await page.fill('#token', 's3cret');
+      await page.press('#token', 'Enter');
+      await page.waitForSelector('#result-list article');
+      await settled(page);
+      assert.equal(await page.isHidden('#error'), true);
+      // The token stays for the tab: a second search needs no prompt.
+      await page.fill('#query', 'insulin glucose uptake');
+      await page.press('#query', 'Enter');
+      await page.waitForFunction(() => /insulin glucose uptake” \(k/.test(document.querySelector('#summary')!.textContent!));
+      assert.equal(await page.isHidden('#token-form'), true);
+      await page.context().close();
+    } finally {
+      await guarded.close();
+    }
   });
 });

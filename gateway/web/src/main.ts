@@ -1,11 +1,14 @@
 // The Research Explorer page: ask a question, read ranked papers with highlighted answer snippets, narrow
 // them with follow-up questions (the service re-ranks only the first search's documents), tune k.
+import { Code, ConnectError } from '@connectrpc/connect';
 import type { SearchResult } from '../../../gen/nnsuite/retrieval/v1/retrieval_pb.js';
 import { resultCard, el } from './result-card.js';
 import { describeError, retrievalClient } from './retrieval-client.js';
 import { describeWeight, K_STEPS, nearestStep } from './term-weight.js';
 
-const client = retrievalClient(location.origin);
+// The gateway's bearer token, when it wants one: kept for this tab only.
+const TOKEN_KEY = 'nnsuite-gateway-token';
+const client = retrievalClient(location.origin, () => sessionStorage.getItem(TOKEN_KEY));
 
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 const searchForm = $<HTMLFormElement>('search-form');
@@ -23,6 +26,8 @@ const followUpQuestion = $<HTMLInputElement>('follow-up-question');
 const followUpCount = $<HTMLSpanElement>('follow-up-count');
 const trail = $<HTMLOListElement>('trail');
 const list = $<HTMLOListElement>('result-list');
+const tokenForm = $<HTMLFormElement>('token-form');
+const tokenInput = $<HTMLInputElement>('token');
 
 /** The open follow-up session: the first search's documents and the questions asked so far. */
 let session: { id: string; size: number; questions: string[] } | undefined;
@@ -66,6 +71,11 @@ async function run<T extends { results: SearchResult[] }>(loadingText: string, c
     summary.textContent = list.childElementCount > 0 ? 'Showing the previous results.' : 'No results to show.';
     errorBox.textContent = describeError(error);
     errorBox.hidden = false;
+    if (ConnectError.from(error).code === Code.Unauthenticated) {
+      sessionStorage.removeItem(TOKEN_KEY);
+      tokenForm.hidden = false;
+      tokenInput.focus();
+    }
     return undefined;
   } finally {
     if (inFlight === controller) {
@@ -117,6 +127,14 @@ followUpForm.addEventListener('submit', async (event) => {
   if (!out || session !== current) return;
   followUpQuestion.value = '';
   showFollowUp({ ...current, questions: [...current.questions, question] });
+});
+
+tokenForm.addEventListener('submit', (event) => {
+  event.preventDefault();
+  sessionStorage.setItem(TOKEN_KEY, tokenInput.value.trim());
+  tokenInput.value = '';
+  tokenForm.hidden = true;
+  searchForm.requestSubmit();
 });
 
 function showFollowUp(next: NonNullable<typeof session>): void {
