@@ -27,6 +27,8 @@ export interface RunJobOptions {
   upload?: (file: string, relativePath: string) => Promise<void>;
 }
 
+const PROGRESS_INTERVAL_MS = 1000;
+
 export type RunOutcome = 'succeeded' | 'failed' | 'cancelled';
 
 export async function runJob(type: JobType, rawSpec: unknown, options: RunJobOptions): Promise<RunOutcome> {
@@ -37,11 +39,25 @@ export async function runJob(type: JobType, rawSpec: unknown, options: RunJobOpt
     if (cancelled) cancel.abort();
   };
   await mkdir(options.artifactDir, { recursive: true });
+  // Progress rides along with the next metrics report, or goes alone at most once per interval: a job that
+  // reports both every step costs one report (one RPC, one commit) per step, not two.
+  let progress: number | undefined;
+  let progressSentAt = -Infinity;
+  const withProgress = (report: WorkerReport): WorkerReport => {
+    if (progress === undefined) return report;
+    const merged = { ...report, progress };
+    progress = undefined;
+    progressSentAt = performance.now();
+    return merged;
+  };
   const ctx: JobContext = {
     signal: cancel.signal,
     artifactDir: options.artifactDir,
-    reportMetrics: (values, step) => send({ metrics: Object.entries(values).map(([name, value]) => ({ name, value, step, time: Date.now() })) }),
-    reportProgress: (fraction) => send({ progress: Math.min(1, Math.max(0, fraction)) }),
+    reportMetrics: (values, step) => send(withProgress({ metrics: Object.entries(values).map(([name, value]) => ({ name, value, step, time: Date.now() })) })),
+    reportProgress: async (fraction) => {
+      progress = Math.min(1, Math.max(0, fraction));
+      if (performance.now() - progressSentAt >= PROGRESS_INTERVAL_MS) await send(withProgress({}));
+    },
     log: options.log,
   };
   try {
@@ -53,7 +69,7 @@ export async function runJob(type: JobType, rawSpec: unknown, options: RunJobOpt
     if (cancel.signal.aborted) return 'cancelled';
     const message = error instanceof Error ? error.message : String(error);
     options.log('job failed', { error: message });
-    await send({ artifacts: await publishArtifacts(options), error: message });
+    await send(withProgress({ artifacts: await publishArtifacts(options), error: message }));
     return 'failed';
   }
 }

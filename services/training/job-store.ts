@@ -97,6 +97,12 @@ export class JobStore {
   private readonly insertJob;
   private readonly insertMetric;
   private readonly upsertArtifact;
+  /** Statements built from a few fixed shapes of SQL, prepared once each (preparing costs more than running). */
+  private readonly statements = new Map<string, Database.Statement>();
+  private readonly transact: (id: string, to: JobState, change: JobChange) => JobRecord;
+  private readonly insertMetrics: (id: string, points: readonly MetricPoint[]) => void;
+  private readonly upsertArtifacts: (id: string, artifacts: readonly ArtifactInfo[]) => void;
+  private readonly inTransaction: <T>(fn: () => T) => T;
 
   /** `file` is a path, or ':memory:'. */
   constructor(file: string) {
@@ -114,6 +120,25 @@ export class JobStore {
     this.upsertArtifact = this.db.prepare(
       'INSERT INTO artifacts (job_id, path, size_bytes, content_type) VALUES (?, ?, ?, ?) ON CONFLICT (job_id, path) DO UPDATE SET size_bytes = excluded.size_bytes, content_type = excluded.content_type',
     );
+    this.transact = this.db.transaction((id: string, to: JobState, change: JobChange) => {
+      const row = this.byId.get(id);
+      if (!row) throw new Error(`job ${id} does not exist`);
+      assertTransition(row.state, to);
+      this.write(id, change, to);
+      return fromRow(this.byId.get(id)!);
+    });
+    this.inTransaction = this.db.transaction((fn: () => unknown) => fn()) as <T>(fn: () => T) => T;
+    this.insertMetrics = this.db.transaction((id: string, points: readonly MetricPoint[]) => {
+      for (const p of points) this.insertMetric.run(id, p.name, p.step, p.value, p.time);
+    });
+    this.upsertArtifacts = this.db.transaction((id: string, artifacts: readonly ArtifactInfo[]) => {
+      for (const a of artifacts) this.upsertArtifact.run(id, a.path, a.sizeBytes, a.contentType);
+    });
+  }
+
+  /** Run `fn` as one transaction (one commit for several changes). */
+  atomically<T>(fn: () => T): T {
+    return this.inTransaction(fn);
   }
 
   insert(job: JobRecord): void {
@@ -127,14 +152,10 @@ export class JobStore {
 
   /** Move a job to `to` (checked against the state machine) and set `change`, atomically; returns the job after. */
   transition(id: string, to: JobState, change: JobChange = {}): JobRecord {
-    return this.db.transaction(() => {
-      const row = this.byId.get(id);
-      if (!row) throw new Error(`job ${id} does not exist`);
-      assertTransition(row.state, to);
-      this.write(id, { ...change }, to);
-      return fromRow(this.byId.get(id)!);
-    })();
+    return this.transact(id, to, change);
   }
+
+
 
   /** Set fields without changing the state (progress). */
   update(id: string, change: JobChange): void {
@@ -152,7 +173,13 @@ export class JobStore {
       sets.push(`${COLUMNS[key]} = ?`);
       values.push(key === 'result' ? JSON.stringify(value) : value);
     }
-    if (sets.length) this.db.prepare(`UPDATE jobs SET ${sets.join(', ')} WHERE id = ?`).run(...values, id);
+    if (sets.length) this.prepared(`UPDATE jobs SET ${sets.join(', ')} WHERE id = ?`).run(...values, id);
+  }
+
+  private prepared(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) this.statements.set(sql, (statement = this.db.prepare(sql)));
+    return statement;
   }
 
   /** Newest first; the page token is the position after the last job returned. */
@@ -176,7 +203,7 @@ export class JobStore {
       values.push(`$."${key.replaceAll('"', '""')}"`, value);
     }
     const sql = `SELECT * FROM jobs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT ?`;
-    const rows = this.db.prepare<unknown[], JobRow>(sql).all(...values, pageSize + 1);
+    const rows = this.prepared(sql).all(...values, pageSize + 1) as JobRow[];
     const more = rows.length > pageSize;
     const page = rows.slice(0, pageSize);
     return { jobs: page.map(fromRow), nextPageToken: more ? Buffer.from(String(page.at(-1)!.seq)).toString('base64url') : '' };
@@ -184,7 +211,7 @@ export class JobStore {
 
   /** Queued jobs in the order they were created. */
   queued(limit: number): JobRecord[] {
-    return this.db.prepare<[number], JobRow>("SELECT * FROM jobs WHERE state = 'QUEUED' ORDER BY seq LIMIT ?").all(limit).map(fromRow);
+    return (this.prepared("SELECT * FROM jobs WHERE state = 'QUEUED' ORDER BY seq LIMIT ?").all(limit) as JobRow[]).map(fromRow);
   }
 
   inState(state: JobState): JobRecord[] {
@@ -192,9 +219,7 @@ export class JobStore {
   }
 
   addMetrics(id: string, points: readonly MetricPoint[]): void {
-    this.db.transaction(() => {
-      for (const p of points) this.insertMetric.run(id, p.name, p.step, p.value, p.time);
-    })();
+    this.insertMetrics(id, points);
   }
 
   /** A job's metric points in step order, all of them or one metric's. */
@@ -211,9 +236,7 @@ export class JobStore {
   }
 
   addArtifacts(id: string, artifacts: readonly ArtifactInfo[]): void {
-    this.db.transaction(() => {
-      for (const a of artifacts) this.upsertArtifact.run(id, a.path, a.sizeBytes, a.contentType);
-    })();
+    this.upsertArtifacts(id, artifacts);
   }
 
   artifacts(id: string): ArtifactInfo[] {

@@ -65,7 +65,7 @@ export class FakeKubernetesApi {
     const body = chunks.length ? JSON.parse(Buffer.concat(chunks).toString()) : undefined;
     this.requests.push({ method: req.method!, path: url.pathname, query: url.searchParams, authorization: req.headers.authorization, body });
     const collection = `/apis/batch/v1/namespaces/${this.namespace}/jobs`;
-    const json = (status: number, value: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value));
+    const json = (status: number, value: unknown): void => void res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value));
     if (req.headers.authorization !== 'Bearer test-token') return json(401, { kind: 'Status', code: 401 });
     if (req.method === 'POST' && url.pathname === collection) {
       const job = body as V1Job;

@@ -143,23 +143,21 @@ export class Orchestrator {
     return cancelled;
   }
 
-  /** A worker's report. A cancelled job or a stale attempt is told to stop and changes nothing. */
+  /** A worker's report, applied in one transaction. A cancelled job or a stale attempt is told to stop and changes nothing. */
   report(id: string, attempt: number, report: WorkerReport): { cancelled: boolean } {
-    const job = this.getJob(id);
-    if (job.state !== 'RUNNING' || job.attempts !== attempt) return { cancelled: true };
-    const metrics = report.metrics ?? [];
-    if (metrics.length) this.store.addMetrics(id, metrics);
-    if (report.artifacts?.length) this.store.addArtifacts(id, report.artifacts);
-    let after: JobRecord;
-    if (report.result) {
-      after = this.store.transition(id, 'SUCCEEDED', { result: report.result, progress: 1, error: '', endTime: Date.now() });
-    } else if (report.error) {
-      after = this.store.transition(id, 'FAILED', { error: report.error, endTime: Date.now() });
-    } else {
-      if (report.progress !== undefined) this.store.update(id, { progress: report.progress });
-      after = report.progress !== undefined ? { ...job, progress: report.progress } : job;
-    }
-    this.emit({ job: after, metrics });
+    const after = this.store.atomically(() => {
+      const job = this.getJob(id);
+      if (job.state !== 'RUNNING' || job.attempts !== attempt) return undefined;
+      if (report.metrics?.length) this.store.addMetrics(id, report.metrics);
+      if (report.artifacts?.length) this.store.addArtifacts(id, report.artifacts);
+      if (report.result) return this.store.transition(id, 'SUCCEEDED', { result: report.result, progress: 1, error: '', endTime: Date.now() });
+      if (report.error) return this.store.transition(id, 'FAILED', { error: report.error, endTime: Date.now() });
+      if (report.progress === undefined) return job;
+      this.store.update(id, { progress: report.progress });
+      return { ...job, progress: report.progress };
+    });
+    if (!after) return { cancelled: true };
+    this.emit({ job: after, metrics: report.metrics ?? [] });
     return { cancelled: false };
   }
 
