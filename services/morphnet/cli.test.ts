@@ -47,7 +47,7 @@ describe('nnsuite morphnet CLI verbs', function () {
   it('run starts a job and, with --wait, prints the learned structure', async () => {
     const file = path.join(dir, 'tiny.json');
     writeFileSync(file, JSON.stringify(networkToJson(tinyNet(8, 8))));
-    const last = JSON.parse(await run([file, '--target', 'flops', '--strength', '5', '--dataset', 'synthetic', '--train-steps', '30', '--retrain-steps', '10', '--batch-size', '32', '--wait'], ctx));
+    const last = JSON.parse(await run([file, '--target', 'flops', '--strength', '20', '--dataset', 'synthetic', '--train-steps', '10', '--retrain-steps', '5', '--batch-size', '32', '--wait'], ctx));
     assert.match(last.job, /^jobs\//);
     assert.ok(last.expanded_flops <= last.seed_flops);
     assert.ok(printed.some((l) => l.startsWith('shrunk:')));

@@ -42,8 +42,8 @@ async function poll<T>(check: () => Promise<T | undefined>, what: string, timeou
 }
 
 const tinySpec = (extra: Record<string, unknown> = {}) => ({
-  network: networkToProto(tinyNet(8, 8)), target: Target.FLOPS, strength: 5, dataset: 'synthetic',
-  trainSteps: 60, retrainSteps: 40, batchSize: 32, seed: 3, ...extra,
+  network: networkToProto(tinyNet(8, 8)), target: Target.FLOPS, strength: 20, dataset: 'synthetic',
+  trainSteps: 30, retrainSteps: 40, batchSize: 32, seed: 3, ...extra,
 });
 
 describe('morphnet service (grpc-js client)', function () {
@@ -137,7 +137,7 @@ describe('morphnet service through the training orchestrator', function () {
   });
 
   it('starts the job on the training service and reads its structure back', async () => {
-    const { job } = await client.unary(rpc.morph, tinySpec({ trainSteps: 30, retrainSteps: 10 })) as any;
+    const { job } = await client.unary(rpc.morph, tinySpec({ trainSteps: 10, retrainSteps: 5 })) as any;
     assert.match(job.name, /^jobs\//);
     assert.equal(job.executor, 'local');
     assert.deepEqual((job.spec as any).network, toJson(NetworkSchema, networkToProto(tinyNet(8, 8))));

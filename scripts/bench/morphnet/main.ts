@@ -3,7 +3,7 @@
 // each retrained from scratch with the same steps; the FLOP-learned structure expanded back to the seed's
 // FLOPs; and how FLOP- and size-targeted structures differ layer by layer.
 //   npm run bench:morphnet -- [--data DIR] [--steps N] [--train-examples N] [--test-examples N] [--batch N]
-//     [--multipliers 1,0.75,0.5,0.35] [--strengths 1,3] [--size-strength 3] [--threshold 0.01] [--seed 1] [--json]
+//     [--multipliers 1,0.75,0.5] [--strengths 1,4,12] [--size-strength 4] [--threshold 0.01] [--seed 1] [--json]
 import { parseArgs } from 'node:util';
 import { initBackend } from '../../../services/ml/backend.js';
 import { channelGroups } from '../../../services/morphnet/channel-groups.js';
@@ -17,13 +17,13 @@ import { checkNetwork, layerWidth, type NetworkSpec } from '../../../services/mo
 const { values: args } = parseArgs({
   options: {
     data: { type: 'string', default: FASHION_MNIST_DIR },
-    steps: { type: 'string', default: '150' },
-    'train-examples': { type: 'string', default: '20000' },
-    'test-examples': { type: 'string', default: '2000' },
+    steps: { type: 'string', default: '300' },
+    'train-examples': { type: 'string', default: '60000' },
+    'test-examples': { type: 'string', default: '10000' },
     batch: { type: 'string', default: '64' },
-    multipliers: { type: 'string', default: '1,0.75,0.5,0.35' },
-    strengths: { type: 'string', default: '1,3' },
-    'size-strength': { type: 'string', default: '3' },
+    multipliers: { type: 'string', default: '1,0.75,0.5' },
+    strengths: { type: 'string', default: '1,4,12' },
+    'size-strength': { type: 'string', default: '4' },
     threshold: { type: 'string', default: '0.01' },
     seed: { type: 'string', default: '1' },
     json: { type: 'boolean', default: false },
@@ -57,6 +57,8 @@ const flopCoef = coefficients(seed, 'flops');
 const sizeCoef = coefficients(seed, 'size');
 const flopsOf = costFunction(flopCoef);
 
+const widthsOf = (net: NetworkSpec): string => net.layers.flatMap((l) => (layerWidth(l) === undefined ? [] : [`${l.name} ${layerWidth(l)}`])).join(', ');
+
 interface Point { label: string; net: NetworkSpec; flops: number; params: number; accuracy: number }
 const points: Point[] = [];
 const log = (line: string): void => { process.stderr.write(`${line}  [${((Date.now() - started) / 1000).toFixed(0)} s]\n`); };
@@ -69,18 +71,20 @@ async function measure(label: string, net: NetworkSpec): Promise<Point> {
   return point;
 }
 
-const baseline: Point[] = [];
-for (const m of list(args.multipliers)) baseline.push(await measure(`uniform ×${m}`, scaleWidths(seed, channelGroups(seed), m)));
-const original = baseline.find((p) => p.label === 'uniform ×1') ?? baseline[0];
 
 const morph: Point[] = [];
 for (const strength of list(args.strengths)) {
   const learned = await learnStructure(seed, flopCoef, data, { ...opts, strength });
-  log(`FLOP regularizer ${strength}: regularized accuracy ${(100 * learned.regularizedAccuracy).toFixed(2)} %, removed [${learned.removed.join(', ')}]`);
+  log(`FLOP regularizer ${strength}: regularized accuracy ${(100 * learned.regularizedAccuracy).toFixed(2)} %, widths ${widthsOf(learned.net)}`);
   morph.push(await measure(`MorphNet FLOPs s=${strength}`, learned.net));
 }
 const sizeLearned = await learnStructure(seed, sizeCoef, data, { ...opts, target: 'size', strength: Number(args['size-strength']) });
+log(`size regularizer: widths ${widthsOf(sizeLearned.net)}`);
 const sizePoint = await measure(`MorphNet size s=${args['size-strength']}`, sizeLearned.net);
+
+const baseline: Point[] = [];
+for (const m of list(args.multipliers)) baseline.push(await measure(`uniform ×${m}`, scaleWidths(seed, channelGroups(seed), m)));
+const original = baseline.find((p) => p.label === 'uniform ×1') ?? baseline[0];
 
 /** Baseline FLOPs reaching `accuracy`, interpolating accuracy linearly in log FLOPs between baseline points. */
 function baselineFlopsAt(accuracy: number): number | undefined {
