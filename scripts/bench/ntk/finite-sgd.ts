@@ -1,5 +1,6 @@
 // The finite network of the benchmark's architecture (same parameterization, tfjs) trained by minibatch SGD
-// on the same MSE targets the kernel predictors fit, for the "finite" accuracy column.
+// with momentum on the same MSE targets the kernel predictors fit, for the "finite" accuracy column.
+// (Plain SGD at lr 0.5 reached 0.73 on MNIST-1k after 40 epochs; lr 1.0 with momentum 0.9 reached 0.79 after 30.)
 import * as tf from '@tensorflow/tfjs';
 import type { Architecture } from '../../../services/ntk/architecture.js';
 import { toTensor } from '../../../services/ntk/empirical-kernel.js';
@@ -11,6 +12,7 @@ export interface SgdSettings {
   epochs: number;
   batch: number;
   learningRate: number;
+  momentum: number;
   seed: number;
 }
 
@@ -18,7 +20,7 @@ export interface SgdSettings {
 export async function trainFinite(arch: Architecture, x: Inputs, y: Float64Array, test: Inputs, s: SgdSettings): Promise<Float32Array> {
   const net = sampleNetwork({ ...arch, width: s.width }, x.image ? [x.h, x.w, x.channels] : [x.channels], s.seed, 10);
   const xs = toTensor(x), ys = tf.tensor2d(Float32Array.from(y), [x.n, 10]), xt = toTensor(test);
-  const optimizer = tf.train.sgd(s.learningRate);
+  const optimizer = tf.train.momentum(s.learningRate, s.momentum);
   let state = s.seed >>> 0;
   const order = Array.from({ length: x.n }, (_, i) => i);
   for (let epoch = 0; epoch < s.epochs; epoch++) {
