@@ -101,11 +101,12 @@ function batchMatMulTransposedFirst(wasmKernel: tf.KernelFunc) {
   };
 }
 
-// ---- Sum / Mean over leading axes (batch-norm statistics and gradients) as a matmul with a ones row ----
+// ---- Sum / Mean over leading axes (batch-norm statistics and gradients) in one pass over the heap ----
 
 /**
- * wasm reduces over non-innermost axes by transposing first (slow); reducing [N, C] over N is instead
- * w·X with w = 1 (Sum) or 1/N (Mean), which XNNPACK runs at matmul speed.
+ * wasm reduces over non-innermost axes by transposing first; reducing [N, C] over N is one sequential
+ * pass instead (a ones-row matmul was slower: XNNPACK repacks the fresh [N, C] operand every call).
+ * Accumulates in float64, so it is also more accurate than the float32 kernels.
  */
 function leadingAxesReduction(name: 'Sum' | 'Mean', wasmKernel: tf.KernelFunc) {
   return ({ inputs, backend, attrs }: KernelArgs): TensorInfo => {
@@ -114,16 +115,26 @@ function leadingAxesReduction(name: 'Sum' | 'Mean', wasmKernel: tf.KernelFunc) {
     const axes = tf.util.parseAxisParam(axis, x.shape).sort((a, b) => a - b);
     const leading = axes.length > 0 && axes.length < x.shape.length && axes.every((a, i) => a === i);
     if (!leading || x.dtype !== 'float32') return wasmKernel({ inputs, backend, attrs }) as TensorInfo;
-    const rows = x.shape.slice(0, axes.length).reduce((p, d) => p * d, 1);
     const kept = x.shape.slice(axes.length);
-    const weights = backend.makeOutput([1, rows], 'float32');
-    backend.typedArrayFromHeap(weights).fill(name === 'Mean' ? 1 / rows : 1);
-    const matrix = run(backend, 'Reshape', { x }, { shape: [rows, kept.reduce((p, d) => p * d, 1)] });
-    const product = run(backend, 'BatchMatMul', { a: weights, b: matrix }, { transposeA: false, transposeB: false });
-    const out = run(backend, 'Reshape', { x: product }, { shape: keepDims ? [...axes.map(() => 1), ...kept] : kept });
-    free(backend, weights, matrix, product);
+    const width = kept.reduce((p, d) => p * d, 1);
+    const src = backend.typedArrayFromHeap(x) as Float32Array;
+    const rows = src.length / width;
+    const acc = sumRows(src, width);
+    const out = backend.makeOutput(keepDims ? [...axes.map(() => 1), ...kept] : kept, 'float32');
+    const dst = backend.typedArrayFromHeap(out);
+    const scale = name === 'Mean' ? 1 / rows : 1;
+    for (let c = 0; c < width; c++) dst[c] = acc[c]! * scale;
     return out;
   };
+}
+
+/** Column sums of a row-major [rows, width] matrix (kept monomorphic on Float32Array for the JIT). */
+function sumRows(src: Float32Array, width: number): Float64Array {
+  const acc = new Float64Array(width);
+  for (let base = 0; base < src.length; base += width) {
+    for (let c = 0; c < width; c++) acc[c]! += src[base + c]!;
+  }
+  return acc;
 }
 
 // ---- Conv2DBackpropFilter as a wasm Conv2D (batch and channels swap roles) ----
