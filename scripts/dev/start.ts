@@ -4,10 +4,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { MODEL_SERVICES, SERVICE_CATALOG, type ProcessName } from '../../services/runtime/config.js';
+import { MODEL_SERVICES, SERVICE_CATALOG, loadConfig, type ProcessName, type RuntimeConfig } from '../../services/runtime/config.js';
 import { buildWeb, WEB_DIST } from './build-web.js';
 
-const env = { NNSUITE_HOST: '127.0.0.1', NNSUITE_DATA_DIR: path.resolve('data'), ...process.env };
+const env: NodeJS.ProcessEnv = { NNSUITE_HOST: '127.0.0.1', NNSUITE_DATA_DIR: path.resolve('data'), ...process.env };
+// Ports follow the same env overrides as each process; every process learns the others' addresses from them.
+const ports = Object.fromEntries((Object.keys(SERVICE_CATALOG) as ProcessName[]).map((n) => [n, loadConfig(n, env)])) as Record<ProcessName, RuntimeConfig>;
+for (const name of MODEL_SERVICES) env[`NNSUITE_${name.toUpperCase()}_ADDRESS`] ??= `127.0.0.1:${ports[name].port}`;
 const logDir = path.join(env.NNSUITE_DATA_DIR!, 'logs');
 mkdirSync(logDir, { recursive: true });
 
@@ -46,7 +49,7 @@ function start(name: ProcessName, restarts = 0): Promise<void> {
 async function waitReady(name: ProcessName, timeoutMs = 300_000): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline && !stopping) {
-    const ok = await fetch(`http://127.0.0.1:${SERVICE_CATALOG[name].httpPort}/readyz`).then((r) => r.ok, () => false);
+    const ok = await fetch(`http://127.0.0.1:${ports[name].httpPort}/readyz`).then((r) => r.ok, () => false);
     if (ok) return true;
     await new Promise((r) => setTimeout(r, 500));
   }
@@ -69,11 +72,11 @@ const names: ProcessName[] = [...MODEL_SERVICES.filter((n) => existsSync(entry(n
 await Promise.all(names.map((name) => start(name)));
 console.log('nnsuite on localhost:');
 for (const name of names) {
-  const { port, httpPort } = SERVICE_CATALOG[name];
+  const { port, httpPort } = ports[name];
   const what = name === 'gateway' ? 'gateway (Connect, gRPC, gRPC-Web)' : SERVICE_CATALOG[name].fullName;
   console.log(`  ${name.padEnd(10)} ${`127.0.0.1:${port}`.padEnd(16)} ${what.padEnd(40)} metrics http://127.0.0.1:${httpPort}/metrics`);
 }
 console.log(`logs: ${logDir}/<name>.log — waiting for models to load…`);
 const ready = await Promise.all(names.map(async (name) => [name, await waitReady(name)] as const));
 for (const [name, ok] of ready) if (!ok && !stopping) console.log(`  ${name} is not ready yet — see its log`);
-if (!stopping) console.log(`ready: try \`npx nnsuite health\` (gateway http://127.0.0.1:${SERVICE_CATALOG.gateway.port}); Ctrl-C stops the suite`);
+if (!stopping) console.log(`ready: try \`npx nnsuite health\` (gateway http://127.0.0.1:${ports.gateway.port}); Ctrl-C stops the suite`);
