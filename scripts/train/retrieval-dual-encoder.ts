@@ -2,7 +2,7 @@
 // was generated from; negatives are the batch's other documents and, per question, a BM25 hard negative (a
 // top BM25 hit that is not the positive). Then tune the hybrid term weight k on the dev split — SciFact's
 // train queries, never its test queries — and save the checkpoint the service loads.
-//   npx tsx scripts/train/retrieval-dual-encoder.ts [--beir ../shared/data/scifact] [--queries data/retrieval-train/synthetic-queries.jsonl]
+//   npx tsx scripts/train/retrieval-dual-encoder.ts [--beir ../shared/data/scifact] [--queries FILE[,FILE…]] (default data/retrieval-train/synthetic-queries.jsonl)
 //     [--out models/retrieval/dual-encoder] [--minutes 10] [--batch 64]
 import { readFileSync } from 'node:fs';
 import { initBackend, tf } from '../../services/ml/backend.js';
@@ -31,7 +31,7 @@ const DEV_DEPTH = 10;
 const backend = await initBackend();
 const { documents } = readBeirCorpus(beir);
 const byId = new Map(documents.map((d) => [d.id, d]));
-const synthetic = readFileSync(queriesPath, 'utf8').split('\n').filter(Boolean)
+const synthetic = queriesPath.split(',').flatMap((path) => readFileSync(path, 'utf8').split('\n')).filter(Boolean)
   .map((l) => JSON.parse(l) as { doc_id: string; query: string })
   .filter((q) => byId.has(q.doc_id) && analyze(q.query).length > 0);
 

@@ -3,6 +3,7 @@
 // sample). Sized to train on a shared 2-core CPU in ~20 minutes. Only corpora and BioASQ are read — never SciFact's queries or judgements.
 //   npx tsx scripts/train/retrieval-qgen.ts [--scifact ../shared/data/scifact] [--cord19 ../shared/data/cord19-sample/metadata.csv]
 //     [--bioasq ../shared/data/bioasq-sample/questions.json] [--out data/retrieval-train/query-generator] [--minutes 20] [--batch 64]
+//     [--resume data/retrieval-train/query-generator]
 import { readFileSync } from 'node:fs';
 import { initBackend, tf } from '../../services/ml/backend.js';
 import { parseCord19Metadata, readBeirCorpus } from '../../services/retrieval/corpus-readers.js';
@@ -26,11 +27,13 @@ const cord = parseCord19Metadata(readFileSync(cord19, 'utf8')).documents;
 const bio = bioasqPairs(bioasq);
 // BioASQ pairs are the only real questions: repeat them so they are not drowned by ~6.7k title pairs.
 const pairs: QuestionPassage[] = [...titlePairs(corpus), ...titlePairs(cord), ...Array.from({ length: 4 }, () => bio).flat()];
-const vocab = WordVocabulary.build(pairs.flatMap((p) => [p.question, p.passage]), 4000);
-const model = new QueryGenerator(
-  { vocabSize: vocab.size, dModel: 64, heads: 4, ffn: 128, encoderLayers: 1, decoderLayers: 1, sourceLength: 64, targetLength: 16 },
-  vocab,
-);
+// --resume DIR continues training a saved generator (same data, vocabulary from the checkpoint).
+const resume = args.get('resume');
+const fresh = (vocab: WordVocabulary): QueryGenerator =>
+  new QueryGenerator({ vocabSize: vocab.size, dModel: 64, heads: 4, ffn: 128, encoderLayers: 1, decoderLayers: 1, sourceLength: 64, targetLength: 16 }, vocab);
+const model = resume ? QueryGenerator.load(resume) : fresh(WordVocabulary.build(pairs.flatMap((p) => [p.question, p.passage]), 4000));
+const vocab = model.vocab;
+const previousSteps = resume ? Number((JSON.parse(readFileSync(`${resume}/header.json`, 'utf8')) as { meta: { steps?: number } }).meta.steps ?? 0) : 0;
 console.log(JSON.stringify({ msg: 'qgen data', backend, pairs: pairs.length, scifactTitles: corpus.length, cord19Titles: cord.length, bioasq: bio.length, vocab: vocab.size }));
 
 const random = mulberry32(7);
@@ -47,7 +50,7 @@ while (step < maxSteps && Date.now() - started < minutes * 60_000) {
   smoothed = step === 1 ? loss : 0.98 * smoothed + 0.02 * loss;
   if (step % 25 === 0) console.log(JSON.stringify({ step, loss: +smoothed.toFixed(4), seconds: Math.round((Date.now() - started) / 1000) }));
 }
-model.save(out, { steps: step, trainLoss: smoothed, pairs: pairs.length, backend, minutes: (Date.now() - started) / 60_000 });
+model.save(out, { steps: previousSteps + step, trainLoss: smoothed, pairs: pairs.length, backend, minutes: (Date.now() - started) / 60_000 });
 const sample = corpus.slice(0, 3);
 const generated = model.generate(sample.map((d) => d.text), 2);
 sample.forEach((d, i) => console.log(JSON.stringify({ title: d.title, generated: generated[i] })));
