@@ -40,8 +40,18 @@ export function trainingServiceLauncher(address: string): JobLauncher {
   };
 }
 
-/** Runs jobs of the given types in this process, sequentially; artifacts under `dataDir/jobs/{id}`. */
-export function inProcessLauncher(types: JobType<any, any>[], dataDir: string): JobLauncher {
+export class QueueFullError extends Error {
+  constructor(readonly limit: number) {
+    super(`${limit} morph jobs are already queued or running in this process; try again later`);
+    this.name = 'QueueFullError';
+  }
+}
+
+/**
+ * Runs jobs of the given types in this process, sequentially; artifacts under `dataDir/jobs/{id}`.
+ * At most `maxPending` jobs wait or run at once (QueueFullError beyond).
+ */
+export function inProcessLauncher(types: JobType<any, any>[], dataDir: string, maxPending = 4): JobLauncher {
   const jobs = new Map<string, Job>();
   const abort = new AbortController();
   let queue = Promise.resolve();
@@ -75,6 +85,8 @@ export function inProcessLauncher(types: JobType<any, any>[], dataDir: string): 
   return {
     async create(type, spec) {
       if (!types.some((t) => t.name === type)) throw new Error(`unknown job type "${type}"`);
+      const pending = [...jobs.values()].filter((j) => j.state === JobState.QUEUED || j.state === JobState.RUNNING).length;
+      if (pending >= maxPending) throw new QueueFullError(maxPending);
       const job = create(JobSchema, { name: `jobs/${randomUUID()}`, type, spec, state: JobState.QUEUED, executor: 'local', createTime: timestampNow() });
       jobs.set(job.name, job);
       queue = queue.then(() => run(job));

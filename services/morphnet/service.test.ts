@@ -10,6 +10,7 @@ import { serve, type RunningService } from '../runtime/serve.js';
 import { grpcClient, type GrpcTestClient } from '../runtime/testing.js';
 import { JobRegistry } from '../training/job-registry.js';
 import { LocalExecutor } from '../training/local-executor.js';
+import { eventually } from '../training/training-test-harness.js';
 import { startTrainingServer, type TrainingServer } from '../training/training-server.js';
 import { vggLike } from './example-networks.js';
 import { jobTypes } from './jobs.js';
@@ -29,16 +30,6 @@ async function grpcError(call: Promise<unknown>): Promise<ServiceError> {
     return Object.assign(e, { details: decodeURIComponent(e.details) });
   }
   throw new Error('expected the call to fail');
-}
-
-async function poll<T>(check: () => Promise<T | undefined>, what: string, timeoutMs = 170_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 const tinySpec = (extra: Record<string, unknown> = {}) => ({
@@ -94,15 +85,22 @@ describe('morphnet service (grpc-js client)', function () {
     assert.match(e.details, /^network: is required/);
     e = await grpcError(client.unary(rpc.getStructure, { job: 'jobs/nope' }));
     assert.equal(e.code, 5);
+    const huge = networkToProto(vggLike([32, 32, 64, 100_000], 128));
+    e = await grpcError(client.unary(rpc.analyzeCost, { network: huge, measureLatency: true }));
+    assert.equal(e.code, 8);
+    assert.match(e.details, /parameters exceed this service's limit/);
+    // Costing alone builds nothing, so any size is fine.
+    const costed = await client.unary(rpc.analyzeCost, { network: huge }) as any;
+    assert.ok(costed.totalParams > 20_000_000n);
   });
 
   it('runs a miniature MorphNet cycle through Morph and GetStructure', async () => {
     const { job } = await client.unary(rpc.morph, tinySpec()) as any;
     assert.equal(job.type, 'morphnet.morph');
-    const done = await poll(async () => {
+    const done = await eventually(async () => {
       const res = await client.unary(rpc.getStructure, { job: job.name.slice('jobs/'.length) }) as any;
       return res.job.state === JobState.SUCCEEDED || res.job.state === JobState.FAILED ? res : undefined;
-    }, 'the morph job');
+    }, 'the morph job', 170_000);
     assert.equal(done.job.state, JobState.SUCCEEDED, done.job.error);
     assert.ok(done.shrunk.flops < done.seed.flops);
     assert.ok(done.expanded.flops <= done.seed.flops);
@@ -141,10 +139,10 @@ describe('morphnet service through the training orchestrator', function () {
     assert.match(job.name, /^jobs\//);
     assert.equal(job.executor, 'local');
     assert.deepEqual((job.spec as any).network, toJson(NetworkSchema, networkToProto(tinyNet(8, 8))));
-    const done = await poll(async () => {
+    const done = await eventually(async () => {
       const res = await client.unary(rpc.getStructure, { job: job.name }) as any;
       return [JobState.SUCCEEDED, JobState.FAILED, JobState.CANCELLED].includes(res.job.state) ? res : undefined;
-    }, 'the orchestrated morph job');
+    }, 'the orchestrated morph job', 170_000);
     assert.equal(done.job.state, JobState.SUCCEEDED, done.job.error);
     assert.ok(done.expanded.flops <= done.seed.flops);
     assert.ok(done.shrunk.network.layers.length > 0);

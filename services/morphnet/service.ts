@@ -8,12 +8,13 @@ import {
 } from '../../gen/nnsuite/morphnet/v1/morphnet_pb.js';
 import { JobState } from '../../gen/nnsuite/common/v1/job_pb.js';
 import { JobSpecError } from '../ml/job-type.js';
-import { invalidArgument, notFound } from '../runtime/errors.js';
+import { intEnv } from '../runtime/config.js';
+import { invalidArgument, notFound, resourceExhausted } from '../runtime/errors.js';
 import type { ServiceDefinition } from '../runtime/serve.js';
 import { channelGroups } from './channel-groups.js';
 import { layerCosts, type LayerCostRow, type Target } from './cost-model.js';
 import { BudgetError, solveWidthMultiplier } from './expand.js';
-import { inProcessLauncher, trainingServiceLauncher, type JobLauncher } from './job-launcher.js';
+import { inProcessLauncher, QueueFullError, trainingServiceLauncher, type JobLauncher } from './job-launcher.js';
 import { jobTypes, morphJob } from './jobs.js';
 import { measureLatency } from './latency.js';
 import { costFunction, targetCoefficients } from './morph-cycle.js';
@@ -23,10 +24,18 @@ import { networkFromProto } from './network-proto.js';
 export interface MorphnetConfig {
   /** The training service (NNSUITE_TRAINING_ADDRESS); unset: Morph jobs run in this process. */
   trainingAddress?: string;
+  /** Largest network (parameters) this service builds to time or train (NNSUITE_MORPHNET_MAX_PARAMS). */
+  maxParams?: number;
+  /** Largest sum of layer output elements per example it builds (NNSUITE_MORPHNET_MAX_ACTIVATIONS). */
+  maxActivations?: number;
 }
 
 export function morphnetConfigFromEnv(environment: NodeJS.ProcessEnv = process.env): MorphnetConfig {
-  return { trainingAddress: environment.NNSUITE_TRAINING_ADDRESS || undefined };
+  return {
+    trainingAddress: environment.NNSUITE_TRAINING_ADDRESS || undefined,
+    maxParams: intEnv('morphnet', 'MAX_PARAMS', 20_000_000, environment),
+    maxActivations: intEnv('morphnet', 'MAX_ACTIVATIONS', 20_000_000, environment),
+  };
 }
 
 export function createMorphnetService(config: MorphnetConfig = morphnetConfigFromEnv()): ServiceDefinition {
@@ -36,7 +45,7 @@ export function createMorphnetService(config: MorphnetConfig = morphnetConfigFro
     services: [MorphnetService],
     routes: (router, runtime) => {
       launcher = config.trainingAddress ? trainingServiceLauncher(config.trainingAddress) : inProcessLauncher(jobTypes, runtime.config.dataDir);
-      router.service(MorphnetService, handlers(launcher));
+      router.service(MorphnetService, handlers(launcher, { maxParams: config.maxParams ?? 20_000_000, maxActivations: config.maxActivations ?? 20_000_000 }));
     },
     close: async () => { await launcher?.close(); },
   };
@@ -59,13 +68,22 @@ function layerCostMessage(row: LayerCostRow): LayerCost {
   return create(LayerCostSchema, { ...row, flops: BigInt(row.flops), params: BigInt(row.params) });
 }
 
-function handlers(launcher: JobLauncher): ServiceImpl<typeof MorphnetService> {
+/** Refuse to build (time or train) a network past the limits: RESOURCE_EXHAUSTED, not an out-of-memory crash. */
+function checkBuildable(graph: Graph, rows: LayerCostRow[], limits: Required<Omit<MorphnetConfig, 'trainingAddress'>>): void {
+  const params = rows.reduce((s, r) => s + r.params, 0);
+  const activations = graph.net.layers.reduce((s, l) => { const sh = graph.shapes.get(l.name)!; return s + (sh.spatial ? sh.spatial[0] * sh.spatial[1] : 1) * sh.channels; }, 0);
+  if (params > limits.maxParams) throw resourceExhausted(`network: ${params} parameters exceed this service's limit of ${limits.maxParams} (NNSUITE_MORPHNET_MAX_PARAMS)`);
+  if (activations > limits.maxActivations) throw resourceExhausted(`network: ${activations} activations per example exceed this service's limit of ${limits.maxActivations} (NNSUITE_MORPHNET_MAX_ACTIVATIONS)`);
+}
+
+function handlers(launcher: JobLauncher, limits: Required<Omit<MorphnetConfig, 'trainingAddress'>>): ServiceImpl<typeof MorphnetService> {
   return {
     async analyzeCost(req) {
       const graph = graphOf(req.network);
       const rows = layerCosts(graph, channelGroups(graph));
       let backend = '';
       if (req.measureLatency) {
+        checkBuildable(graph, rows, limits);
         const measured = await measureLatency(graph);
         backend = measured.backend;
         for (const row of rows) row.latencyUs = measured.latencyUs.get(row.name) ?? 0;
@@ -81,6 +99,7 @@ function handlers(launcher: JobLauncher): ServiceImpl<typeof MorphnetService> {
 
     async morph(req) {
       const graph = graphOf(req.network);
+      checkBuildable(graph, layerCosts(graph, channelGroups(graph)), limits);
       const target = TARGET_NAMES[req.target];
       if (!target) throw invalidArgument('target', `must be TARGET_FLOPS, TARGET_SIZE or TARGET_LATENCY, got ${ProtoTarget[req.target] ?? req.target}`);
       // Unset (zero) proto fields fall back to the job type's defaults.
@@ -98,7 +117,12 @@ function handlers(launcher: JobLauncher): ServiceImpl<typeof MorphnetService> {
         if (error instanceof BudgetError) throw invalidArgument('budget', error.message);
         throw error;
       }
-      return create(MorphResponseSchema, { job: await launcher.create(morphJob.name, spec) });
+      try {
+        return create(MorphResponseSchema, { job: await launcher.create(morphJob.name, spec) });
+      } catch (error) {
+        if (error instanceof QueueFullError) throw resourceExhausted(error.message);
+        throw error;
+      }
     },
 
     async getStructure(req) {
