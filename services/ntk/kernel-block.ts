@@ -56,6 +56,7 @@ export function inputKernel(x1: Inputs, x2: Inputs, full: boolean, withNtk: bool
 
 function crossCovariance(x1: Inputs, x2: Inputs, full: boolean): Float64Array {
   const P = x1.h * x1.w, C = x1.channels, D = P * C, E = full ? P * P : P;
+  if (P === 1) return gram(x1, x2);
   const out = new Float64Array(x1.n * x2.n * E);
   const a = x1.data, b = x2.data;
   for (let i = 0; i < x1.n; i++) {
@@ -71,6 +72,36 @@ function crossCovariance(x1: Inputs, x2: Inputs, full: boolean): Float64Array {
           out[base + (full ? p * P + q : p)] = s / C;
         }
       }
+    }
+  }
+  return out;
+}
+
+/** x1·x2ᵀ / D for vectors, four columns at a time so each x1 element loaded is used four times. */
+function gram(x1: Inputs, x2: Inputs): Float64Array {
+  const D = x1.channels, n2 = x2.n, out = new Float64Array(x1.n * n2), a = x1.data, b = x2.data;
+  for (let i = 0; i < x1.n; i++) {
+    const ai = i * D;
+    let j = 0;
+    for (; j + 4 <= n2; j += 4) {
+      const b0 = j * D, b1 = b0 + D, b2 = b1 + D, b3 = b2 + D;
+      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      for (let c = 0; c < D; c++) {
+        const v = a[ai + c];
+        s0 += v * b[b0 + c];
+        s1 += v * b[b1 + c];
+        s2 += v * b[b2 + c];
+        s3 += v * b[b3 + c];
+      }
+      out[i * n2 + j] = s0 / D;
+      out[i * n2 + j + 1] = s1 / D;
+      out[i * n2 + j + 2] = s2 / D;
+      out[i * n2 + j + 3] = s3 / D;
+    }
+    for (; j < n2; j++) {
+      let s = 0;
+      for (let c = 0; c < D; c++) s += a[ai + c] * b[j * D + c];
+      out[i * n2 + j] = s / D;
     }
   }
   return out;

@@ -50,7 +50,8 @@ const stats = pixelStats(mnistTrain);
 const first = (x: Inputs, n: number): Inputs => ({ ...x, n, data: x.data.subarray(0, (x.data.length / x.n) * n) });
 
 // 1. Kernel time and memory.
-interface KernelRow { net: string; n: number; seconds: number | null; estimate?: number; rssMb: number; kernelMb: number }
+// Wall time and this process's CPU time: on a shared machine the CPU seconds are the comparable figure.
+interface KernelRow { net: string; n: number; seconds: number | null; cpuSeconds?: number; estimate?: number; rssMb: number; kernelMb: number }
 const kernelRows: KernelRow[] = [];
 const peerDir = mkdtempSync(join(tmpdir(), 'ntk-peer-'));
 const peerJobs: { name: string; arch: string; x: string; shape: number[]; ours: string | null }[] = [];
@@ -65,11 +66,11 @@ for (const [name, arch, inputs] of [['fc', fc, vectors(mnistTrain, stats.mean, s
       continue;
     }
     const x = first(inputs, n);
-    const start = performance.now();
+    const start = performance.now(), cpu = process.cpuUsage();
     const k = await computeKernel(arch, x, null, both, limits);
-    const seconds = (performance.now() - start) / 1000;
-    kernelRows.push({ net: name, n, seconds, rssMb: process.memoryUsage().rss / 2 ** 20, kernelMb });
-    log(`${name} N=${n}: ${seconds.toFixed(1)} s`);
+    const seconds = (performance.now() - start) / 1000, used = process.cpuUsage(cpu), cpuSeconds = (used.user + used.system) / 1e6;
+    kernelRows.push({ net: name, n, seconds, cpuSeconds, rssMb: process.memoryUsage().rss / 2 ** 20, kernelMb });
+    log(`${name} N=${n}: ${seconds.toFixed(1)} s wall, ${cpuSeconds.toFixed(1)} s CPU`);
     previous = { n, seconds };
     const xFile = `${name}-${n}.x.f64`;
     writeFileSync(join(peerDir, xFile), Buffer.from(x.data.buffer, x.data.byteOffset, x.data.byteLength));
@@ -123,14 +124,14 @@ const mcRelErr = rel(analytic.nngp!, mc.nngp!), ntkRelErr = rel(analytic.ntk!, e
 log(`MC NNGP rel err ${mcRelErr.toFixed(4)}, empirical NTK rel err ${ntkRelErr.toFixed(4)}`);
 
 // 4. The neural-tangents peer column, when Python can import it.
-let peer: Map<string, { seconds: number; max_abs_diff_nngp?: number; max_abs_diff_ntk?: number }> | null = null;
+let peer: Map<string, { seconds: number; cpu_seconds: number; max_abs_diff_nngp?: number; max_abs_diff_ntk?: number }> | null = null;
 let peerNote = 'skipped (--no-peer)';
 if (python) {
   writeFileSync(join(peerDir, 'manifest.json'), JSON.stringify({ jobs: peerJobs }));
   try {
     log(`neural-tangents peer: ${python} peer.py (${peerJobs.length} kernels)`);
     const out = execFileSync(python, [fileURLToPath(new URL('./peer.py', import.meta.url)), peerDir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], timeout: 2_400_000 });
-    peer = new Map((JSON.parse(out.trim().split('\n').pop()!).jobs as { name: string; seconds: number }[]).map((j) => [j.name, j]));
+    peer = new Map((JSON.parse(out.trim().split('\n').pop()!).jobs as { name: string; seconds: number; cpu_seconds: number }[]).map((j) => [j.name, j]));
     peerNote = `neural-tangents via ${python}`;
   } catch (error) {
     peerNote = `unavailable (${(error as Error).message.split('\n')[0].slice(0, 120)})`;
@@ -146,9 +147,9 @@ const print = (header: string[], rows: string[][]) => {
   console.log('');
 };
 console.log('analytic NNGP+NTK kernel, N×N, float64 (this suite) vs neural-tangents (JAX CPU float64, incl. compile)');
-print(['net', 'N', 'seconds', 'peak RSS MiB', 'kernels MiB', 'nt seconds', 'nt max|Δnngp|', 'nt max|Δntk|'], kernelRows.map((r) => {
+print(['net', 'N', 'wall s', 'CPU s', 'peak RSS MiB', 'kernels MiB', 'nt wall s', 'nt CPU s', 'nt max|Δnngp|', 'nt max|Δntk|'], kernelRows.map((r) => {
   const p = peer?.get(`${r.net}-${r.n}`);
-  return [r.net, String(r.n), r.seconds === null ? `skipped (est ${f(r.estimate, 0)})` : f(r.seconds), f(r.rssMb, 0), f(r.kernelMb, 0), f(p?.seconds), p?.max_abs_diff_nngp === undefined ? '–' : p.max_abs_diff_nngp.toExponential(1), p?.max_abs_diff_ntk === undefined ? '–' : p.max_abs_diff_ntk.toExponential(1)];
+  return [r.net, String(r.n), r.seconds === null ? `skipped (est ${f(r.estimate, 0)})` : f(r.seconds), f(r.cpuSeconds), f(r.rssMb, 0), f(r.kernelMb, 0), f(p?.seconds), f(p?.cpu_seconds), p?.max_abs_diff_nngp === undefined ? '–' : p.max_abs_diff_nngp.toExponential(1), p?.max_abs_diff_ntk === undefined ? '–' : p.max_abs_diff_ntk.toExponential(1)];
 }));
 console.log(`test accuracy on ${testSize} test images: FC net, NNGP posterior and NTK t=∞ (diag_reg 1e-4), finite width 512 trained by SGD (momentum 0.9, lr 1, batch 64, 40/20 epochs)`);
 print(['dataset', 'train', 'NNGP', 'NTK', 'finite SGD', 'kernel+solve s'], accuracyRows.map((r) => [r.dataset, String(r.train), f(r.nngp, 4), f(r.ntk, 4), f(r.finite, 4), f(r.seconds, 1)]));
@@ -164,8 +165,8 @@ if (json) {
     nngp_accuracy: headline?.nngp ?? null, ntk_accuracy: headline?.ntk ?? null, finite_accuracy: headline?.finite ?? null,
     fashion_nngp_accuracy: fashion?.nngp ?? null, fashion_ntk_accuracy: fashion?.ntk ?? null, fashion_finite_accuracy: fashion?.finite ?? null,
     mc_rel_err: mcRelErr, ntk_empirical_rel_err: ntkRelErr,
-    kernel_4k_s: time('fc', 4000), cnn_kernel_4k_s: time('cnn', 4000), cnn_kernel_1k_s: time('cnn', 1000),
-    peer_kernel_4k_s: peer?.get('fc-4000')?.seconds ?? null,
+    kernel_4k_s: time('fc', 4000), kernel_4k_cpu_s: kernelRows.find((r) => r.net === 'fc' && r.n === 4000)?.cpuSeconds ?? null, cnn_kernel_4k_s: time('cnn', 4000), cnn_kernel_1k_s: time('cnn', 1000),
+    peer_kernel_4k_s: peer?.get('fc-4000')?.seconds ?? null, peer_kernel_4k_cpu_s: peer?.get('fc-4000')?.cpu_seconds ?? null,
     peer_max_abs_diff_ntk: peer?.get(`fc-${sizes[0]}`)?.max_abs_diff_ntk ?? null,
   }));
 }
