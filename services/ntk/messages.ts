@@ -65,7 +65,9 @@ function padding(p: PaddingEnum): Padding {
 
 export function kindsFromMessage(kinds: KernelKind[]): KernelKinds {
   if (kinds.length === 0) return { nngp: true, ntk: true };
-  return { nngp: kinds.includes(KernelKind.NNGP), ntk: kinds.includes(KernelKind.NTK) };
+  const out = { nngp: kinds.includes(KernelKind.NNGP), ntk: kinds.includes(KernelKind.NTK) };
+  if (!out.nngp && !out.ntk) throw new ArchitectureError('kinds', 'must include KERNEL_KIND_NNGP or KERNEL_KIND_NTK (or be empty for both)');
+  return out;
 }
 
 /** A Tensor's elements as float64 with its shape; `field` names it in errors. */

@@ -132,6 +132,7 @@ describe('NtkService over gRPC', function () {
       await expectStatus(kernel({ x1: xTensor }), grpcStatus.INVALID_ARGUMENT, /architecture\.root: is required/);
       await expectStatus(kernel({ architecture: { root: serial(dense(), {}) }, x1: xTensor }), grpcStatus.INVALID_ARGUMENT, /architecture\.root\.layers\[1\]: layer kind is not set/);
       await expectStatus(kernel({ architecture: { root: serial({ kind: { case: 'conv', value: { window: [3] } } }) }, x1: image }), grpcStatus.INVALID_ARGUMENT, /conv\.window: needs 2 values/);
+      await expectStatus(kernel({ architecture: fcNet(), x1: xTensor, kinds: [KernelKind.UNSPECIFIED] }), grpcStatus.INVALID_ARGUMENT, /kinds: must include KERNEL_KIND_NNGP or KERNEL_KIND_NTK/);
     });
 
     it('malformed tensors: wrong rank, value count, byte length, NaN', async () => {
