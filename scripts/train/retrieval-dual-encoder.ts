@@ -44,6 +44,9 @@ const hardNegative = synthetic.map((q) => {
 const vocab = buildTermVocabulary([...documents.map(indexedText), ...synthetic.map((q) => q.query)], 16000);
 const config = { vocabSize: vocab.size, dim: 64, maxQueryTerms: 32, maxDocumentTerms: 256 };
 const model = new DualEncoder(config, vocab);
+// Analyze once: term ids of every document and question.
+const docIds = new Map(documents.map((d) => [d.id, model.termIds(indexedText(d), config.maxDocumentTerms)]));
+const queryIds = synthetic.map((q) => model.termIds(q.query, config.maxQueryTerms));
 console.log(JSON.stringify({ msg: 'dual encoder data', backend, documents: documents.length, syntheticQueries: synthetic.length, vocab: vocab.size }));
 
 const optimizer = tf.train.adam(2e-3);
@@ -53,11 +56,11 @@ let step = 0;
 let smoothed = 0;
 while (Date.now() - started < minutes * 60_000) {
   const picked = Array.from({ length: batch }, () => Math.floor(random() * synthetic.length));
-  const queries = picked.map((i) => synthetic[i]!.query);
-  const docs = [...picked.map((i) => synthetic[i]!.doc_id), ...picked.map((i) => hardNegative[i]!)].map((id) => indexedText(byId.get(id)!));
+  const queries = picked.map((i) => queryIds[i]!);
+  const docs = [...picked.map((i) => synthetic[i]!.doc_id), ...picked.map((i) => hardNegative[i]!)].map((id) => docIds.get(id)!);
   const cost = optimizer.minimize(() => {
-    const q = model.embed(queries, config.maxQueryTerms);
-    const d = model.embed(docs, config.maxDocumentTerms);
+    const q = model.embedIds(queries);
+    const d = model.embedIds(docs);
     const logits = tf.matMul(q, d, false, true).mul(SCALE);
     const labels = tf.oneHot(tf.range(0, batch, 1, 'int32'), 2 * batch);
     return tf.losses.softmaxCrossEntropy(labels, logits) as tf.Scalar;

@@ -50,12 +50,20 @@ export class DualEncoder {
 
   /** Unit vectors [n, dim] for texts, reading at most `maxTerms` analyzed terms of each. */
   embed(texts: readonly string[], maxTerms: number): tf.Tensor2D {
-    const rows = texts.map((text) => analyze(text).slice(0, maxTerms).map((t) => this.ids.get(t) ?? UNK));
+    return this.embedIds(texts.map((text) => this.termIds(text, maxTerms)));
+  }
+
+  /** Vocabulary ids of a text's first `maxTerms` analyzed terms (training precomputes these once). */
+  termIds(text: string, maxTerms: number): number[] {
+    return analyze(text).slice(0, maxTerms).map((t) => this.ids.get(t) ?? UNK);
+  }
+
+  embedIds(rows: readonly (readonly number[])[]): tf.Tensor2D {
     const length = Math.max(1, ...rows.map((r) => r.length));
     const flat = padBatch(rows, length);
-    const mask = tf.tensor3d(Float32Array.from(flat, (id) => (id === PAD ? 0 : 1)), [texts.length, length, 1]);
-    const vectors = embeddingLookup(this.params.get('embedding')! as tf.Tensor as tf.Tensor2D, flat, [texts.length, length]);
-    const importance = tf.softplus(embeddingLookup(this.params.get('importance')! as tf.Tensor as tf.Tensor2D, flat, [texts.length, length])).mul(mask);
+    const mask = tf.tensor3d(Float32Array.from(flat, (id) => (id === PAD ? 0 : 1)), [rows.length, length, 1]);
+    const vectors = embeddingLookup(this.params.get('embedding')! as tf.Tensor as tf.Tensor2D, flat, [rows.length, length]);
+    const importance = tf.softplus(embeddingLookup(this.params.get('importance')! as tf.Tensor as tf.Tensor2D, flat, [rows.length, length])).mul(mask);
     const pooled = vectors.mul(importance).sum(1).div(importance.sum(1).add(1e-6));
     const projected = tf.matMul(pooled as tf.Tensor2D, this.params.get('projection')! as tf.Tensor as tf.Tensor2D).add(this.params.get('bias')!);
     return tf.div(projected, tf.norm(projected, 2, -1, true).add(1e-6)) as tf.Tensor2D;
