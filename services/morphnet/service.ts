@@ -7,6 +7,7 @@ import {
   GetStructureResponseSchema, type LayerCost, type Network, type Structure,
 } from '../../gen/nnsuite/morphnet/v1/morphnet_pb.js';
 import { JobState } from '../../gen/nnsuite/common/v1/job_pb.js';
+import { initBackend } from '../ml/backend.js';
 import { JobSpecError } from '../ml/job-type.js';
 import { intEnv } from '../runtime/config.js';
 import { invalidArgument, notFound, resourceExhausted } from '../runtime/errors.js';
@@ -47,6 +48,8 @@ export function createMorphnetService(config: MorphnetConfig = morphnetConfigFro
       launcher = config.trainingAddress ? trainingServiceLauncher(config.trainingAddress) : inProcessLauncher(jobTypes, runtime.config.dataDir);
       router.service(MorphnetService, handlers(launcher, { maxParams: config.maxParams ?? 20_000_000, maxActivations: config.maxActivations ?? 20_000_000 }));
     },
+    // Latency is measured (and in-process jobs train) on the backend chosen here, once, at boot.
+    ready: async (runtime) => { runtime.log.info('morphnet ready', { backend: await initBackend(), jobs: config.trainingAddress ?? 'in-process' }); },
     close: async () => { await launcher?.close(); },
   };
 }
