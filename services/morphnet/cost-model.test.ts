@@ -63,6 +63,17 @@ describe('morphnet cost model', () => {
     assert.equal(neuronCosts(graph, groups, coef)[trunk], expected);
   });
 
+  it('prices latency bilinearly in the channel counts with the measured per-layer constant', () => {
+    const graph = checkNetwork(paperExample);
+    const groups = channelGroups(graph);
+    const coef = coefficients(graph, 'latency', new Map([['hidden', 12], ['out', 6]]));
+    assert.equal(coef.get('hidden'), 12 / (2 * 3));
+    assert.equal(totalCost(graph, groups, coef), 18);
+    // One hidden neuron less: hidden 2·2·2 = 8 µs, out 2·2·1 = 4 µs.
+    assert.equal(neuronCosts(graph, groups, coef)[groups.groupOf.get('hidden')!], 6);
+    assert.throws(() => coefficients(graph, 'latency'), /needs a measured time for layer "hidden"/);
+  });
+
   it('lays concat branches side by side', () => {
     const graph = checkNetwork(inceptionLike(16, 8));
     const groups = channelGroups(graph);

@@ -79,6 +79,9 @@ describe('morphnet service (grpc-js client)', function () {
     e = await grpcError(client.unary(rpc.morph, { ...tinySpec(), budget: 50 }));
     assert.equal(e.code, 3);
     assert.match(e.details, /^budget: budget 50 is below/);
+    // A latency budget is checked against latencies measured on the backend.
+    e = await grpcError(client.unary(rpc.morph, { ...tinySpec(), target: Target.LATENCY, budget: 1e-6 }));
+    assert.match(e.details, /^budget: budget 0.000001 is below/);
     e = await grpcError(client.unary(rpc.morph, { ...tinySpec(), dataset: 'imagenet' }));
     assert.match(e.details, /^dataset: must be one of/);
     e = await grpcError(client.unary(rpc.analyzeCost, {}));
