@@ -5,18 +5,16 @@ import { createClient } from '@connectrpc/connect';
 import { createGrpcTransport, Http2SessionManager } from '@connectrpc/connect-node';
 import { commands } from '../../cli/jobs.js';
 import type { CliContext } from '../../cli/command.js';
-import { startTestServer, tempDataDir, type TestServer } from './training-test-harness.js';
+import { useTestServer } from './training-test-harness.js';
 
 describe('CLI jobs and train verbs', function () {
   this.timeout(300_000);
-  const data = tempDataDir();
-  let t: TestServer;
+  const t = useTestServer();
   let sessions: Http2SessionManager;
   let ctx: CliContext;
   const printed: string[] = [];
 
   before(async () => {
-    t = await startTestServer(data.dir);
     const baseUrl = `http://127.0.0.1:${t.server.running.port}`;
     sessions = new Http2SessionManager(baseUrl);
     const transport = createGrpcTransport({ baseUrl, sessionManager: sessions });
@@ -24,8 +22,6 @@ describe('CLI jobs and train verbs', function () {
   });
   after(async () => {
     sessions.abort();
-    await t.close();
-    data.remove();
   });
 
   it('train --watch queues a job from --KEY VALUE flags and follows it to the end', async () => {

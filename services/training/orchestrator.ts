@@ -11,6 +11,7 @@ import { contentTypeOf, type WorkerReport } from './job-runner.js';
 import type { JobRegistry } from './job-registry.js';
 import { afterInterruption, isTerminal, type ArtifactInfo, type JobRecord, type MetricPoint } from './job-state.js';
 import type { JobFilter, JobPage, JobStore } from './job-store.js';
+import { Subscribers } from './subscribers.js';
 
 export interface NewJob {
   type: string;
@@ -63,7 +64,7 @@ export class Orchestrator {
   private readonly options: OrchestratorOptions;
   /** Jobs whose worker holds an executor slot. */
   private readonly active = new Set<string>();
-  private readonly listeners = new Map<string, Set<(event: JobEvent) => void>>();
+  private readonly listeners = new Subscribers<JobEvent>();
   private address = '';
   private started = false;
   private closing = false;
@@ -94,8 +95,16 @@ export class Orchestrator {
     this.schedule();
   }
 
-  async close(): Promise<void> {
+  /**
+   * Stop scheduling and ignore workers' exits from now on (shutdown has begun): workers that lose the server
+   * while it drains must not be counted as failed attempts; the restart recovers their jobs instead.
+   */
+  quiesce(): void {
     this.closing = true;
+  }
+
+  async close(): Promise<void> {
+    this.quiesce();
     await this.executor.close();
   }
 
@@ -186,25 +195,13 @@ export class Orchestrator {
 
   /** Follow one job (`id`) or all jobs (`*`); returns the unsubscribe function. */
   subscribe(id: string, listener: (event: JobEvent) => void): () => void {
-    let set = this.listeners.get(id);
-    if (!set) this.listeners.set(id, (set = new Set()));
-    set.add(listener);
-    return () => {
-      set.delete(listener);
-      if (set.size === 0) this.listeners.delete(id);
-    };
+    return this.listeners.subscribe(id, listener);
   }
 
   private emit(event: JobEvent): void {
-    for (const key of [event.job.id, '*']) {
-      for (const listener of this.listeners.get(key) ?? []) {
-        try {
-          listener(event);
-        } catch (error) {
-          this.options.log('job listener failed', { job: event.job.id, error });
-        }
-      }
-    }
+    const onError = (error: unknown) => this.options.log('job listener failed', { job: event.job.id, error });
+    this.listeners.emit(event.job.id, event, onError);
+    this.listeners.emit('*', event, onError);
   }
 
   private artifactFile(id: string, relativePath: string): string {

@@ -8,6 +8,7 @@ import type { JobEvent, Orchestrator } from './orchestrator.js';
 import { suggest, validateSearchSpace } from './search-space.js';
 import { StudyConfigError, type StudyConfig, type StudyRecord, type TrialRecord } from './study-config.js';
 import type { StudyStore } from './study-store.js';
+import { Subscribers } from './subscribers.js';
 
 export interface TrialView extends TrialRecord {
   state: JobState;
@@ -29,7 +30,7 @@ export class StudyNotFoundError extends Error {
 const ACTIVE: readonly JobState[] = ['QUEUED', 'RUNNING'];
 
 export class StudyController {
-  private readonly listeners = new Map<string, Set<(view: StudyView) => void>>();
+  private readonly listeners = new Subscribers<StudyView>();
   private unsubscribe?: () => void;
 
   constructor(
@@ -70,13 +71,7 @@ export class StudyController {
 
   /** Follow one study; returns the unsubscribe function. */
   subscribe(id: string, listener: (view: StudyView) => void): () => void {
-    let set = this.listeners.get(id);
-    if (!set) this.listeners.set(id, (set = new Set()));
-    set.add(listener);
-    return () => {
-      set.delete(listener);
-      if (set.size === 0) this.listeners.delete(id);
-    };
+    return this.listeners.subscribe(id, listener);
   }
 
   private onJobEvent({ job, metrics }: JobEvent): void {
@@ -144,10 +139,8 @@ export class StudyController {
   }
 
   private notify(id: string): void {
-    const listeners = this.listeners.get(id);
-    if (!listeners?.size) return;
-    const view = this.getStudy(id);
-    for (const listener of listeners) listener(view);
+    if (!this.listeners.has(id)) return;
+    this.listeners.emit(id, this.getStudy(id), (error) => this.log('study listener failed', { study: id, error }));
   }
 }
 

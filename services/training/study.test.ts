@@ -5,7 +5,7 @@ import { status as Status } from '@grpc/grpc-js';
 import { JobState } from '../../gen/nnsuite/common/v1/job_pb.js';
 import { ObjectiveGoal, SearchAlgorithm, StudyState, TrainingService } from '../../gen/nnsuite/training/v1/training_pb.js';
 import { collect } from '../runtime/testing.js';
-import { startTestServer, tempDataDir, type TestServer } from './training-test-harness.js';
+import { useTestServer } from './training-test-harness.js';
 
 const rpc = TrainingService.method;
 
@@ -26,15 +26,7 @@ const study = {
 
 describe('studies', function () {
   this.timeout(600_000);
-  const data = tempDataDir();
-  let t: TestServer;
-  before(async () => {
-    t = await startTestServer(data.dir);
-  });
-  after(async () => {
-    await t.close();
-    data.remove();
-  });
+  const t = useTestServer();
 
   it('stops the bad trial early by the median rule and picks the best trial', async () => {
     const created = await t.client.unary(rpc.createStudy, { study });

@@ -84,6 +84,15 @@ export async function startTrainingServer(options: TrainingServerOptions = {}): 
     options,
   );
   listening(running.port);
+  if (options.handleSignals) for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => orchestrator.quiesce());
   await running.ready;
-  return { running, orchestrator, studies, close: () => running.close() };
+  return {
+    running,
+    orchestrator,
+    studies,
+    close: () => {
+      orchestrator.quiesce();
+      return running.close();
+    },
+  };
 }

@@ -7,22 +7,13 @@ import { status as Status } from '@grpc/grpc-js';
 import { JobState } from '../../gen/nnsuite/common/v1/job_pb.js';
 import { TrainingService } from '../../gen/nnsuite/training/v1/training_pb.js';
 import { collect } from '../runtime/testing.js';
-import { eventually, startTestServer, tempDataDir, type TestServer } from './training-test-harness.js';
+import { eventually, useTestServer } from './training-test-harness.js';
 
 const rpc = TrainingService.method;
 
 describe('training service (grpc-js, local executor)', function () {
   this.timeout(300_000);
-  const data = tempDataDir();
-  let t: TestServer;
-
-  before(async () => {
-    t = await startTestServer(data.dir);
-  });
-  after(async () => {
-    await t.close();
-    data.remove();
-  });
+  const t = useTestServer();
 
   it('runs a real regression job, streaming its state and loss until it succeeds', async () => {
     const job = await t.client.unary(rpc.createJob, { job: { type: 'training.demo-regression', spec: { steps: 60, learningRate: 0.05, seed: 3 }, labels: { suite: 'e2e' } } });
@@ -46,7 +37,7 @@ describe('training service (grpc-js, local executor)', function () {
 
     const chunks = await collect(t.client.serverStream(rpc.downloadArtifact, { name: job.name, path: 'checkpoint.json' }));
     const downloaded = JSON.parse(Buffer.concat(chunks.map((c) => c.data)).toString());
-    const onDisk = JSON.parse(readFileSync(path.join(data.dir, 'artifacts', job.name.slice(5), 'checkpoint.json'), 'utf8'));
+    const onDisk = JSON.parse(readFileSync(path.join(t.dataDir, 'artifacts', job.name.slice(5), 'checkpoint.json'), 'utf8'));
     assert.deepEqual(downloaded, onDisk);
     assert.equal(downloaded.weights.length, 4, 'two dense layers: kernels and biases');
   });

@@ -40,6 +40,32 @@ export async function startTestServer(dataDir: string, executor: LocalExecutorOp
   };
 }
 
+/** Mocha hooks for the enclosing describe: a server over a fresh data directory, started before its tests and
+ * removed after them; the returned object reads through to it. */
+export function useTestServer(executor: LocalExecutorOptions = {}): Omit<TestServer, 'close'> & { dataDir: string } {
+  const data = tempDataDir();
+  let current: TestServer | undefined;
+  before(async () => {
+    current = await startTestServer(data.dir, executor);
+  });
+  after(async () => {
+    await current?.close();
+    data.remove();
+  });
+  return {
+    dataDir: data.dir,
+    get server() {
+      return current!.server;
+    },
+    get executor() {
+      return current!.executor;
+    },
+    get client() {
+      return current!.client;
+    },
+  };
+}
+
 /** Poll until `check` returns a value (tests never assert times; this only bounds a hang). */
 export async function eventually<T>(check: () => T | undefined | Promise<T | undefined>, what: string, timeoutMs = 240_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
