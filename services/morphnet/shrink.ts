@@ -4,7 +4,7 @@
 // left with one input is replaced by that input. Tied (residual) channels share one mask, so widths stay
 // consistent across joins. If that would cut every path to the logits, the strongest dead neurons are
 // kept instead.
-import { channelGroups, type ChannelGroups } from './channel-groups.js';
+import type { ChannelGroups } from './channel-groups.js';
 import { checkNetwork, withWidths, type Graph, type LayerSpec, type NetworkSpec } from './network.js';
 
 export interface ShrinkResult {
@@ -60,12 +60,4 @@ function emptyOutputs(graph: Graph, groups: ChannelGroups, kept: number[][]): Se
     if (dead || layer.inputs.every((n) => empty.has(n))) empty.add(layer.name);
   }
   return empty;
-}
-
-/** Shrink and re-derive the channel groups of the shrunk graph. */
-export function shrinkGraph(graph: Graph, gates: number[][], threshold: number): ShrinkResult & { graph: Graph; groups: ChannelGroups } {
-  const groups = channelGroups(graph);
-  const result = shrink(graph, groups, gates, threshold);
-  const shrunk = checkNetwork(result.net);
-  return { ...result, graph: shrunk, groups: channelGroups(shrunk) };
 }
