@@ -6,7 +6,8 @@ import { parseArgs } from 'node:util';
 import { join } from 'node:path';
 import { initBackend } from '../../services/ml/backend.js';
 import { an4Train, fsdd, splitBySpeaker, synthesized, DEFAULT_AN4_DIR, DEFAULT_FSDD_DIR, DEFAULT_SYNTH_DIR, type Utterance } from '../../services/speech/data/corpora.js';
-import { fileLogMel, fitNormalizer, normalize } from '../../services/speech/data/features.js';
+import { cachedLogMel } from '../../services/speech/data/feature-cache.js';
+import { fitNormalizer, normalize } from '../../services/speech/data/features.js';
 import { DEFAULT_RNNT_CONFIG } from '../../services/speech/model/rnnt-model.js';
 import { loadCheckpoint, saveCheckpoint } from '../../services/speech/model/checkpoint.js';
 import { SPEC_AUGMENT_POLICIES } from '../../services/speech/model/specaugment.js';
@@ -27,6 +28,7 @@ const { values } = parseArgs({ options: {
   lr: { type: 'string', default: '0.0015' },
   'batch-frames': { type: 'string', default: '6000' },
   seed: { type: 'string', default: '1' },
+  'feature-cache': { type: 'string', default: 'data/speech/features' },
   resume: { type: 'string' },
 } });
 
@@ -35,7 +37,9 @@ const an4 = splitBySpeaker(an4Train(values.an4));
 const sources: [string, Utterance[]][] = [['an4', an4.train], ['fsdd', fsdd('train', values.fsdd)], ['synth', synthesized(values.synth)]];
 const started = Date.now();
 const raw: { u: Utterance; frames: Float32Array; numFrames: number }[] = [];
-for (const [, list] of sources) for (const u of list) raw.push({ u, ...fileLogMel(u.path) });
+for (const [name, list] of sources) {
+  cachedLogMel(list, values['feature-cache']!, `train-${name}`).forEach((f, i) => raw.push({ u: list[i], ...f }));
+}
 // Resuming keeps the checkpoint's normalizer: the weights were trained on features scaled by it.
 const resumed = values.resume ? loadCheckpoint(values.resume) : undefined;
 const normalizer = resumed?.normalizer ?? fitNormalizer(raw.map((r) => r.frames));

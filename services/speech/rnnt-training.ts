@@ -3,6 +3,7 @@
 // and cosine decay over the time or step budget, gradients clipped by global norm, RNN-T loss averaged
 // over the sequences of a batch.
 import { tf } from '../ml/backend.js';
+import { setLearningRate } from '../ml/train-loop.js';
 import { framesPerEncoderStep, RnntModel, type RnntConfig } from './model/rnnt-model.js';
 import { rnntLoss } from './model/rnnt-loss.js';
 import { BLANK } from './model/vocabulary.js';
@@ -106,8 +107,7 @@ export async function trainRnnt(examples: Example[], options: TrainOptions): Pro
       if (step >= maxSteps || Date.now() - started >= budgetMs || options.signal?.aborted) break outer;
       const p = progress(step);
       const lr = options.learningRate * Math.min(1, (step + 1) / options.warmupSteps) * (0.55 + 0.45 * Math.cos(Math.PI * p));
-      // tfjs optimizers read `learningRate` on every step but declare it protected; this is the schedule.
-      (optimizer as unknown as { learningRate: number }).learningRate = lr;
+      setLearningRate(optimizer, lr);
       const labels = batch.map((e) => e.labels);
       const logitLengths = batch.map((e) => encoderFrames(config, e.numFrames));
       const x = batchTensor(batch, config.melBins, step >= options.augmentAfterStep ? augment : undefined);

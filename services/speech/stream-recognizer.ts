@@ -48,7 +48,7 @@ export interface RecognitionEvent {
 export class StreamRecognizer {
   private readonly decoder: StreamingAudioDecoder;
   private readonly features = new StreamingLogMel(DEFAULT_LOG_MEL);
-  private readonly encoder: StreamingEncoder;
+  private encoder: StreamingEncoder;
   private readonly search: TransducerSearch;
   private readonly frameMs: number;
   private readonly energies: number[] = []; // mean raw log-mel per 10 ms frame of the current utterance
@@ -107,23 +107,19 @@ export class StreamRecognizer {
     const bins = mean.length;
     const normalized = new Float32Array(raw.length);
     for (let i = 0; i < raw.length; i++) normalized[i] = (raw[i] - mean[i % bins]) / std[i % bins];
-    for (let f = 0; f < raw.length / bins; f++) {
-      let e = 0;
-      for (let k = 0; k < bins; k++) e += raw[f * bins + k];
-      this.energies.push(e / bins);
-    }
     const events: RecognitionEvent[] = [];
-    const encoded = final ? tf.concat([this.encoder.push(normalized), this.encoder.flush()], 0) : this.encoder.push(normalized);
-    for (let t = 0; t < encoded.shape[0]; t++) {
-      const frame = tf.tidy(() => encoded.slice([t, 0], [1, encoded.shape[1]]));
-      this.search.advance(frame);
-      frame.dispose();
-      if (this.isEndpoint()) {
-        const event = this.finalize();
-        if (event) events.push(event);
+    // One encoder step (60 ms) at a time, so an endpoint can restart the encoder exactly where it fires.
+    const step = framesPerEncoderStep(this.loaded.model.config) * bins;
+    for (let offset = 0; offset < normalized.length; offset += step) {
+      for (let f = offset; f < Math.min(raw.length, offset + step); f += bins) {
+        let e = 0;
+        for (let k = 0; k < bins; k++) e += raw[f + k];
+        this.energies.push(e / bins);
       }
+      const encoded = this.encoder.push(normalized.subarray(offset, offset + step));
+      events.push(...this.decode(encoded));
     }
-    encoded.dispose();
+    if (final) events.push(...this.decode(this.encoder.flush()));
     if (this.options.interimResults && !final) {
       const [top] = this.search.alternatives(1);
       if (top.text && top.text !== this.lastInterim) {
@@ -131,6 +127,23 @@ export class StreamRecognizer {
         events.push(this.event(false));
       }
     }
+    return events;
+  }
+
+  /** Advance the search over encoder outputs (disposed here); an endpoint finalizes the utterance. */
+  private decode(encoded: tf.Tensor2D): RecognitionEvent[] {
+    const events: RecognitionEvent[] = [];
+    if (encoded.shape[0] > 0) {
+      this.search.advance(encoded);
+      if (this.isEndpoint()) {
+        const event = this.finalize();
+        if (event) events.push(event);
+        // The next utterance starts from a fresh encoder state, as every training utterance did.
+        this.encoder.dispose();
+        this.encoder = new StreamingEncoder(this.loaded.model);
+      }
+    }
+    encoded.dispose();
     return events;
   }
 

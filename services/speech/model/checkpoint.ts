@@ -1,11 +1,13 @@
 // Saving and loading the transducer: `model.json` (config, feature normalizer, parameter table) beside
-// `weights.bin`. Float32 parameters are stored as is; with `int8`, every 2-D weight matrix [in, out] is
-// quantized per output channel (column j: scale_j = max_i |w_ij| / 127, q_ij = round(w_ij / scale_j)), the
-// post-training weight-only scheme of Jacob et al. 2018 §2 with symmetric ranges; vectors stay float32. Loading
-// dequantizes, so inference runs in float with the quantized weights' values.
+// `weights.bin`. Float32 parameters are stored as is; with `int8`, every weight matrix [in, out] is quantized
+// per output channel by services/ml/quantize.ts (symmetric, scale = max|w|/127 per column); vectors stay
+// float32. Loading dequantizes, so inference runs in float with the quantized weights' values. (Not
+// services/ml/checkpoint.ts: that one saves LayersModels; this model is hand-written variables plus its
+// feature normalizer, and the service needs both precisions side by side.)
 import { mkdirSync, readFileSync, writeFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { tf } from '../../ml/backend.js';
+import { dequantizeInt8, isQuantizable, quantizeInt8 } from '../../ml/quantize.js';
 import type { FeatureNormalizer } from '../data/features.js';
 import { RnntModel, type RnntConfig } from './rnnt-model.js';
 
@@ -37,22 +39,6 @@ export interface LoadedModel {
 export const MANIFEST_FILE = 'model.json';
 export const WEIGHTS_FILE = 'weights.bin';
 
-/** Per-output-channel symmetric int8 quantization of a [rows, cols] matrix stored row-major. */
-export function quantizePerChannel(values: Float32Array, rows: number, cols: number): { q: Int8Array; scales: Float32Array } {
-  const scales = new Float32Array(cols);
-  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) scales[j] = Math.max(scales[j], Math.abs(values[i * cols + j]));
-  for (let j = 0; j < cols; j++) scales[j] = scales[j] > 0 ? scales[j] / 127 : 1;
-  const q = new Int8Array(values.length);
-  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) q[i * cols + j] = Math.round(values[i * cols + j] / scales[j]);
-  return { q, scales };
-}
-
-export function dequantizePerChannel(q: Int8Array, scales: Float32Array, rows: number, cols: number): Float32Array {
-  const out = new Float32Array(q.length);
-  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[i * cols + j] = q[i * cols + j] * scales[j];
-  return out;
-}
-
 export function saveCheckpoint(dir: string, model: RnntModel, normalizer: FeatureNormalizer, options: { int8?: boolean; training?: Record<string, unknown> } = {}): void {
   mkdirSync(dir, { recursive: true });
   const parts: Uint8Array[] = [];
@@ -68,9 +54,8 @@ export function saveCheckpoint(dir: string, model: RnntModel, normalizer: Featur
   const params: ParamEntry[] = [];
   for (const [name, v] of model.params) {
     const values = v.dataSync() as Float32Array;
-    if (options.int8 && v.rank === 2) {
-      const [rows, cols] = v.shape;
-      const { q, scales } = quantizePerChannel(values, rows, cols);
+    if (options.int8 && isQuantizable(v.shape, v.dtype)) {
+      const { values: q, scales } = quantizeInt8(values, v.shape);
       const at = append(new Uint8Array(q.buffer));
       const scalesOffset = append(new Uint8Array(scales.buffer));
       params.push({ name, shape: v.shape, dtype: 'int8', offset: at, scalesOffset });
@@ -94,8 +79,8 @@ export function loadCheckpoint(dir: string): LoadedModel {
     const size = p.shape.reduce((a, b) => a * b, 1);
     let data: Float32Array;
     if (p.dtype === 'int8') {
-      const [rows, cols] = p.shape;
-      data = dequantizePerChannel(new Int8Array(buffer, p.offset, size), new Float32Array(buffer, p.scalesOffset!, cols), rows, cols);
+      const channels = p.shape[p.shape.length - 1];
+      data = dequantizeInt8({ values: new Int8Array(buffer, p.offset, size), scales: new Float32Array(buffer, p.scalesOffset!, channels), shape: p.shape });
     } else {
       data = new Float32Array(buffer, p.offset, size);
     }

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initBackend, tf } from '../../ml/backend.js';
-import { checkpointBytes, dequantizePerChannel, loadCheckpoint, quantizePerChannel, saveCheckpoint } from './checkpoint.js';
+import { checkpointBytes, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 import { DEFAULT_RNNT_CONFIG, RnntModel } from './rnnt-model.js';
 import { StreamingEncoder } from './streaming-encoder.js';
 import { TransducerSearch } from './transducer-search.js';
@@ -57,13 +57,7 @@ describe('transducer model', () => {
     assert.equal(tf.memory().numTensors, before);
   });
 
-  it('quantizes per output channel to int8 within half a step, and a checkpoint shrinks ~4×', () => {
-    const w = Float32Array.from({ length: 6 * 4 }, (_, i) => Math.sin(i) * (1 + (i % 4) * 10));
-    const { q, scales } = quantizePerChannel(w, 6, 4);
-    const back = dequantizePerChannel(q, scales, 6, 4);
-    for (let i = 0; i < w.length; i++) assert.ok(Math.abs(back[i] - w[i]) <= scales[i % 4] / 2 + 1e-7);
-    assert.ok(scales[3] > 5 * scales[0], 'columns get their own scales');
-
+  it('saves int8 checkpoints ~4× smaller whose weights are within half a per-column step of fp32', () => {
     const dir = mkdtempSync(join(tmpdir(), 'rnnt-ckpt-'));
     try {
       const model = new RnntModel({ ...TINY, encoderUnits: 64, jointUnits: 64, predictionUnits: 64 });
@@ -80,8 +74,14 @@ describe('transducer model', () => {
         const b = fp32.model.params.get(name)!.dataSync();
         const c = int8.model.params.get(name)!.dataSync();
         assert.deepEqual(Array.from(b), Array.from(a), name);
-        const maxAbs = Math.max(...Array.from(a, Math.abs));
-        for (let i = 0; i < a.length; i++) assert.ok(Math.abs(c[i] - a[i]) <= maxAbs / 254 + 1e-6, name);
+        if (v.rank < 2) {
+          assert.deepEqual(Array.from(c), Array.from(a), `${name} stays float32`);
+          continue;
+        }
+        const cols = v.shape[1] as number;
+        const colMax = new Float32Array(cols);
+        a.forEach((x, i) => { colMax[i % cols] = Math.max(colMax[i % cols], Math.abs(x)); });
+        for (let i = 0; i < a.length; i++) assert.ok(Math.abs(c[i] - a[i]) <= colMax[i % cols] / 254 + 1e-6, name);
       }
     } finally {
       rmSync(dir, { recursive: true, force: true });
