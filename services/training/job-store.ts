@@ -125,7 +125,7 @@ export class JobStore {
       if (!row) throw new Error(`job ${id} does not exist`);
       assertTransition(row.state, to);
       this.write(id, change, to);
-      return fromRow(this.byId.get(id)!);
+      return { ...fromRow(row), ...change, state: to };
     });
     this.inTransaction = this.db.transaction((fn: () => unknown) => fn()) as <T>(fn: () => T) => T;
     this.insertMetrics = this.db.transaction((id: string, points: readonly MetricPoint[]) => {

@@ -4,12 +4,15 @@
 //   handling its reports (metrics, progress, result, artifacts), and its exit (scheduling the next job).
 // - e2e_overhead_ms_per_job: (time to complete all − the jobs' own work) / N: adds the job runner's artifact
 //   listing and event-loop hops, which in production happen in the worker process.
+// - replay_overhead_ms_per_job: the orchestrator alone — the same bookkeeping with the tiny job's reports
+//   replayed back to back (no job code, tfjs or GC in between).
 // A few jobs through the real local executor (a worker process each, reporting over gRPC) show the cost of
 // process isolation on top. Also: enqueue cost, jobs/s, DB size, RSS.
 // Usage: npm run bench:orchestrator -- [--jobs 1000] [--local-jobs 2] [--json]
 import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { Executor, ExecutorHooks, WorkerLaunch } from '../../../services/training/executor.js';
 import { JobRegistry } from '../../../services/training/job-registry.js';
 import { JobStore } from '../../../services/training/job-store.js';
 import { jobTypes } from '../../../services/training/jobs.js';
@@ -17,6 +20,9 @@ import { LocalExecutor } from '../../../services/training/local-executor.js';
 import { Orchestrator } from '../../../services/training/orchestrator.js';
 import { startTrainingServer } from '../../../services/training/training-server.js';
 import { InProcessExecutor } from './in-process-executor.js';
+
+// Tiny jobs on the pure-JS backend: libtensorflow's thread pool would blur the process CPU time measured below.
+process.env.NNSUITE_TF_BACKEND ??= 'cpu';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -80,6 +86,37 @@ async function inProcess() {
   };
 }
 
+/**
+ * The orchestrator alone: the same N jobs, but the executor only records launches and the bench replays what a
+ * tiny job reports (one loss point with progress; result with two artifacts; exit) — nothing else runs between.
+ */
+async function bookkeepingOnly() {
+  const dir = path.join(dataDir, 'bookkeeping');
+  mkdirSync(dir, { recursive: true });
+  const store = new JobStore(path.join(dir, 'jobs.db'));
+  const launches: WorkerLaunch[] = [];
+  let hooks: ExecutorHooks | undefined;
+  const executor: Executor = { name: 'replay-bench', capacity: 1, attach: (h) => (hooks = h), start: async (l) => void launches.push(l), stop: async () => {}, recover: async () => [], close: async () => {} };
+  const orchestrator = new Orchestrator({ store, registry, executor, artifactRoot: path.join(dir, 'artifacts'), defaultMaxAttempts: 1, log: () => undefined });
+  for (let i = 0; i < jobs; i++) orchestrator.createJob({ type: 'training.demo-regression', spec: { ...TINY_SPEC, seed: i } });
+  const t0 = performance.now();
+  const cpu = process.cpuUsage();
+  await orchestrator.start('replay');
+  const artifacts = ['checkpoint.json', 'loss.json'].map((p) => ({ path: p, sizeBytes: 100, contentType: 'application/json' }));
+  for (let i = 0; i < jobs; i++) {
+    const { job, attempt } = launches[i];
+    hooks!.report(job.id, attempt, { metrics: [{ name: 'loss', value: 1, step: 1, time: Date.now() }], progress: 1 });
+    hooks!.report(job.id, attempt, { artifacts, result: { finalLoss: 1 } });
+    hooks!.exited(job.id, attempt);
+  }
+  const wallMs = performance.now() - t0;
+  const used = process.cpuUsage(cpu);
+  if (store.inState('SUCCEEDED').length !== jobs) throw new Error('replayed jobs did not all succeed');
+  await orchestrator.close();
+  store.close();
+  return { msPerJob: wallMs / jobs, cpuMsPerJob: (used.user + used.system) / 1000 / jobs };
+}
+
 async function localProcesses() {
   if (localJobs === 0) return undefined;
   const executor = new LocalExecutor({ capacity: os.availableParallelism() });
@@ -102,6 +139,7 @@ async function localProcesses() {
 try {
   process.stderr.write(`running ${jobs} jobs in-process, then ${localJobs} as worker processes…\n`);
   const a = await inProcess();
+  const c = await bookkeepingOnly();
   const rssMb = process.memoryUsage().rss / 2 ** 20;
   const b = await localProcesses();
   clearInterval(sampler);
@@ -115,6 +153,8 @@ try {
     ['orchestrator overhead, ms/job (goal ≤ 1)', a.overheadMsPerJob.toFixed(3)],
     ['  of which CPU time (user + sys), ms/job', a.overheadCpuMsPerJob.toFixed(3)],
     ['end-to-end overhead incl. runner + event loop, ms/job', a.e2eOverheadMsPerJob.toFixed(3)],
+    ['orchestrator alone (reports replayed, no jobs run), ms/job', c.msPerJob.toFixed(3)],
+    ['  of which CPU time (user + sys), ms/job', c.cpuMsPerJob.toFixed(3)],
     ['throughput, jobs/s', a.jobsPerS.toFixed(0)],
     ['SQLite DB + WAL, MB', (a.dbBytes / 2 ** 20).toFixed(2)],
     ['RSS after, MB', rssMb.toFixed(0)],
@@ -132,6 +172,8 @@ try {
         overhead_ms_per_job: a.overheadMsPerJob,
         e2e_overhead_ms_per_job: a.e2eOverheadMsPerJob,
         overhead_cpu_ms_per_job: a.overheadCpuMsPerJob,
+        replay_overhead_ms_per_job: c.msPerJob,
+        replay_overhead_cpu_ms_per_job: c.cpuMsPerJob,
         enqueue_ms_per_job: a.enqueueMsPerJob,
         job_work_ms_per_job: a.jobWorkMsPerJob,
         schedule_all_s: a.scheduleAllS,
