@@ -54,6 +54,29 @@ describe('studies', function () {
     assert.equal(trialsAsJobs.jobs.length, 4);
   });
 
+  it('fails once more trials fail than max_failed_trials allows, cancelling the rest', async () => {
+    const diverging = {
+      ...study,
+      // A linear model with learning rate 100 diverges at once: every trial fails on its own.
+      baseSpec: { steps: 50, hidden: 0, learningRate: 100 },
+      parameters: [{ name: 'seed', domain: { case: 'intDomain' as const, value: { min: 1n, max: 1000n } } }],
+      algorithm: SearchAlgorithm.RANDOM,
+      seed: 5n,
+      parallelism: 2,
+      maxTrials: 6,
+      maxFailedTrials: 0,
+      medianStop: undefined,
+    };
+    const created = await t.client.unary(rpc.createStudy, { study: diverging });
+    assert.equal(created.trials.length, 2, 'parallelism 2');
+    const final = (await collect(t.client.serverStream(rpc.watchStudy, { name: created.name }))).at(-1)!.study!;
+    assert.equal(final.state, StudyState.FAILED);
+    assert.ok(final.trials.length < 6, 'no trials started after the failure');
+    assert.ok(final.trials.some((tr) => tr.state === JobState.FAILED));
+    assert.ok(final.trials.every((tr) => tr.state === JobState.FAILED || tr.state === JobState.CANCELLED));
+    assert.equal(final.bestTrial, '');
+  });
+
   it('rejects a bad study naming the field', async () => {
     const code = (p: Promise<unknown>) => p.then(() => 'OK', (e) => `${Status[e.code]} ${decodeURIComponent(e.details)}`);
     assert.match(await code(t.client.unary(rpc.createStudy, { study: { ...study, trialType: 'nope.x' } })), /^INVALID_ARGUMENT study.trial_type: unknown job type/);
