@@ -40,10 +40,6 @@ export class JobRegistry {
     return type;
   }
 
-  has(name: string): boolean {
-    return this.types.has(name);
-  }
-
   list(): JobType[] {
     return [...this.types.values()].sort((a, b) => a.name.localeCompare(b.name));
   }
