@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { status, type ServiceError } from '@grpc/grpc-js';
-import { AudioEncoding, ModelPrecision, SpeechService, type StreamingRecognizeResponse } from '../../gen/nnsuite/speech/v1/speech_pb.js';
+import type { MessageInitShape } from '@bufbuild/protobuf';
+import { AudioEncoding, ModelPrecision, SpeechEventType, SpeechService, type StreamingRecognizeRequestSchema, type StreamingRecognizeResponse } from '../../gen/nnsuite/speech/v1/speech_pb.js';
 import { resample } from '../ml/audio/resample.js';
 import { encodeWav } from '../ml/audio/wav.js';
 import { initBackend, tf } from '../ml/backend.js';
@@ -17,7 +18,7 @@ const linear16Config = (extra: Record<string, unknown> = {}) => ({
   streamingRequest: { case: 'streamingConfig' as const, value: { config: { encoding: AudioEncoding.LINEAR16, sampleRateHertz: 16000, languageCode: 'en-US', ...extra }, interimResults: true } },
 });
 const audio = (bytes: Uint8Array) => ({ streamingRequest: { case: 'audioContent' as const, value: bytes } });
-type Request = ReturnType<typeof linear16Config> | ReturnType<typeof audio>;
+type Request = MessageInitShape<typeof StreamingRecognizeRequestSchema>;
 
 function chunks(bytes: Uint8Array, size = CHUNK_BYTES): Uint8Array[] {
   const out = [];
@@ -86,6 +87,28 @@ describe('SpeechService over gRPC (tiny model overfit on synthesized speech)', f
     }
   });
 
+  it('ends an utterance on silence (a final per utterance) and stops after the first with single_utterance', async () => {
+    const [yes, , stop] = utterances;
+    const pause = new Uint8Array(2 * 16000 * 1.2); // 1.2 s of silence: longer than the 800 ms endpoint
+    const both = new Uint8Array(yes.pcm16.length + pause.length + stop.pcm16.length);
+    both.set(yes.pcm16);
+    both.set(stop.pcm16, yes.pcm16.length + pause.length);
+    const { responses, error } = await stream([linear16Config(), ...chunks(both).map(audio)]);
+    assert.equal(error, undefined);
+    const finals = responses.flatMap((r) => r.results).filter((r) => r.isFinal);
+    // The tiny model memorized its three clips with 0.3 s of leading silence; the second utterance here starts
+    // after a longer pause, so only the first transcript is asserted exactly.
+    assert.deepEqual(finals.map((r) => r.utteranceIndex), [0, 1]);
+    assert.equal(finals[0].alternatives[0].transcript, 'yes');
+    assert.ok(finals[1].alternatives[0].transcript.length > 0);
+
+    const single = await stream([{ streamingRequest: { case: 'streamingConfig', value: { config: { encoding: AudioEncoding.LINEAR16, sampleRateHertz: 16000 }, singleUtterance: true } } }, ...chunks(both).map(audio)]);
+    assert.equal(single.error, undefined);
+    const last = single.responses[single.responses.length - 1];
+    assert.equal(last.speechEventType, SpeechEventType.END_OF_SINGLE_UTTERANCE);
+    assert.deepEqual(single.responses.flatMap((r) => r.results).filter((r) => r.isFinal).map((r) => r.alternatives[0].transcript), ['yes']);
+  });
+
   it('Recognize decodes a 48 kHz WAV (resampled) and the int8 model, with word offsets and beam alternatives', async () => {
     const u = utterances[1];
     const wav = encodeWav(resample(u.samples, 16000, 48000), 48000);
@@ -128,13 +151,13 @@ describe('SpeechService over gRPC (tiny model overfit on synthesized speech)', f
 
   const badInputs: [string, Request[], status, RegExp][] = [
     ['audio before the config', [audio(new Uint8Array(320))], status.INVALID_ARGUMENT, /streaming_config: the first request/],
-    ['no encoding', [{ streamingRequest: { case: 'streamingConfig', value: { config: { sampleRateHertz: 16000 } } } } as Request], status.INVALID_ARGUMENT, /encoding: must be LINEAR16 or WAV/],
+    ['no encoding', [{ streamingRequest: { case: 'streamingConfig', value: { config: { sampleRateHertz: 16000 } } } }], status.INVALID_ARGUMENT, /encoding: must be LINEAR16 or WAV/],
     ['an unsupported rate', [linear16Config({ sampleRateHertz: 44100 })], status.INVALID_ARGUMENT, /sample_rate_hertz: .*44100/],
     ['another language', [linear16Config({ languageCode: 'fr-FR' })], status.INVALID_ARGUMENT, /language_code/],
     ['an odd LINEAR16 byte count', [linear16Config(), audio(new Uint8Array(321))], status.INVALID_ARGUMENT, /audio_content: .*even number of bytes/],
     ['an oversized chunk', [linear16Config(), audio(new Uint8Array(300 * 1024))], status.INVALID_ARGUMENT, /audio_content: chunk of 307200 bytes exceeds/],
     ['a second config', [linear16Config(), linear16Config()], status.INVALID_ARGUMENT, /only the first request/],
-    ['bytes that are not WAV', [{ streamingRequest: { case: 'streamingConfig', value: { config: { encoding: AudioEncoding.WAV } } } } as Request, audio(new TextEncoder().encode('definitely not a riff file'))], status.INVALID_ARGUMENT, /audio_content: not a RIFF/],
+    ['bytes that are not WAV', [{ streamingRequest: { case: 'streamingConfig', value: { config: { encoding: AudioEncoding.WAV } } } }, audio(new TextEncoder().encode('definitely not a riff file'))], status.INVALID_ARGUMENT, /audio_content: not a RIFF/],
   ];
   for (const [what, requests, code, message] of badInputs) {
     it(`answers ${what} with ${status[code]}, while another stream keeps decoding`, async () => {
