@@ -1,5 +1,5 @@
-// Parrotron's contract is served and healthy; its model RPCs answer UNIMPLEMENTED until issue 6 lands.
-import { ParrotronService } from '../../gen/nnsuite/parrotron/v1/parrotron_pb.js';
+// Parrotron's process: the conversion service, configured from the environment (service.ts).
 import { main } from '../runtime/serve.js';
+import { createParrotronService } from './service.js';
 
-await main({ name: 'parrotron', services: [ParrotronService], routes: (router) => router.service(ParrotronService, {}) });
+await main(createParrotronService());

@@ -106,7 +106,7 @@ export async function trainParrotron(model: ParrotronModel, examples: ParallelEx
         return loss.total;
       }, vars);
       const clipped = clipByGlobalNorm(grads, options.clipNorm ?? 1);
-      optimizer.applyGradients(clipped as tf.NamedVariableMap);
+      optimizer.applyGradients(clipped as Record<string, tf.Variable>);
       last = { loss: (await value.data())[0] };
       for (const [k, v] of Object.entries(parts)) last[k] = (await v.data())[0];
       tf.dispose([value, ...Object.values(grads), ...Object.values(clipped), ...Object.values(parts)]);
