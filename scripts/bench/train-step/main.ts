@@ -25,11 +25,12 @@ for (const backend of backends) {
     encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20,
   });
   rows.push(JSON.parse(out.trim().split('\n').pop()!) as BackendFigures);
+  process.stderr.write(`${JSON.stringify(rows[rows.length - 1])}\n`); // progress: the cpu backend takes minutes
 }
 
 const fmt = (v: number) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
-const header = ['backend', 'matmul GFLOP/s', 'convnet steps/s', 'convnet GFLOP/s', 'lstm steps/s', 'peak RSS MB'];
-const table = [header, ...rows.map((r) => [r.backend, fmt(r.matmul_gflops), fmt(r.convnet_steps_per_s), fmt(r.convnet_gflops), fmt(r.lstm_steps_per_s), fmt(r.peak_rss_mb)])];
+const header = ['backend', 'matmul GFLOP/s', 'convnet steps/s', 'convnet GFLOP/s', 'lstm steps/s', 'peak RSS MB', 'CPU share'];
+const table = [header, ...rows.map((r) => [r.backend, fmt(r.matmul_gflops), fmt(r.convnet_steps_per_s), fmt(r.convnet_gflops), fmt(r.lstm_steps_per_s), fmt(r.peak_rss_mb), fmt(r.cpu_share)])];
 const widths = header.map((_, c) => Math.max(...table.map((row) => row[c]!.length)));
 for (const row of table) console.log(row.map((cell, c) => cell.padStart(widths[c]!)).join('  '));
 console.log(`\nrerun: npm run bench:train-step -- --steps ${steps} --backends ${backends.join(',')}${json ? ' --json' : ''}`);
@@ -45,6 +46,7 @@ if (json) {
     lstm_steps_per_s: best.lstm_steps_per_s,
     matmul_gflops: best.matmul_gflops,
     peak_rss_mb: best.peak_rss_mb,
+    cpu_share: best.cpu_share,
     ...Object.fromEntries(rows.flatMap((r) => [[`${r.backend}_convnet_steps_per_s`, r.convnet_steps_per_s], [`${r.backend}_matmul_gflops`, r.matmul_gflops], [`${r.backend}_lstm_steps_per_s`, r.lstm_steps_per_s]])),
   }));
 }

@@ -1,6 +1,7 @@
 // One backend's figures, measured in its own process so peak RSS belongs to that backend alone.
 // Run by main.ts as `tsx measure.ts <backend> <convnet steps>`; prints one JSON line.
 import { tf, useBackend, type BackendName } from '../../../services/ml/backend.js';
+import { buildModel, convBnRelu, serial } from '../../../services/ml/compose.js';
 
 export interface BackendFigures {
   backend: BackendName;
@@ -9,7 +10,11 @@ export interface BackendFigures {
   convnet_gflops: number;
   lstm_steps_per_s: number;
   peak_rss_mb: number;
+  /** CPU seconds this process got per wall second (≤ cores): well below 1 means the figures are contended. */
+  cpu_share: number;
 }
+
+const cpuSeconds = ({ user, system }: NodeJS.CpuUsage) => (user + system) / 1e6;
 
 /** Mean seconds per call of `step` after `warmup` calls (each call must finish its own work). */
 async function secondsPerStep(step: () => Promise<void>, steps: number, warmup: number): Promise<number> {
@@ -46,16 +51,8 @@ function convnetStepFlops(): number {
 }
 
 function buildConvnet(): tf.LayersModel {
-  const layers: tf.layers.Layer[] = [];
-  for (let i = 0; i < CONV.layers; i++) {
-    layers.push(tf.layers.conv2d({
-      ...(i === 0 ? { inputShape: [CONV.size, CONV.size, 1] } : {}),
-      filters: CONV.filters, kernelSize: CONV.kernel, padding: 'same', useBias: false,
-    }));
-    layers.push(tf.layers.batchNormalization(), tf.layers.reLU());
-  }
-  layers.push(tf.layers.globalAveragePooling2d({}), tf.layers.dense({ units: 10 }));
-  return tf.sequential({ layers });
+  const cbr = Array.from({ length: CONV.layers }, () => convBnRelu(CONV.filters, CONV.kernel));
+  return buildModel({ shape: [CONV.size, CONV.size, 1] }, serial(...cbr, tf.layers.globalAveragePooling2d({}), tf.layers.dense({ units: 10 })));
 }
 
 async function trainSteps(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, steps: number, warmup: number): Promise<number> {
@@ -100,6 +97,7 @@ async function lstmStepsPerS(steps: number, warmup: number): Promise<number> {
 
 export async function measure(backend: BackendName, steps: number): Promise<BackendFigures> {
   await useBackend(backend);
+  const [cpu0, wall0] = [process.cpuUsage(), performance.now()];
   // The pure-JS cpu backend needs ~20 s per convnet step: one untimed warm-up would double the run.
   const slow = backend === 'cpu';
   const convnet = await convnetStepsPerS(slow ? 1 : steps, slow ? 0 : 1);
@@ -110,6 +108,7 @@ export async function measure(backend: BackendName, steps: number): Promise<Back
     convnet_gflops: (convnetStepFlops() * convnet) / 1e9,
     lstm_steps_per_s: await lstmStepsPerS(slow ? 1 : steps, slow ? 0 : 1),
     peak_rss_mb: process.resourceUsage().maxRSS / 1024,
+    cpu_share: cpuSeconds(process.cpuUsage(cpu0)) / ((performance.now() - wall0) / 1000),
   };
 }
 
