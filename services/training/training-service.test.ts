@@ -43,7 +43,11 @@ describe('training service (grpc-js, local executor)', function () {
   });
 
   it('lists jobs with filters and AIP-158 pages', async () => {
-    for (const seed of [1, 2, 3]) await t.client.unary(rpc.createJob, { job: { type: 'training.demo-regression', spec: { steps: 2, seed }, labels: { suite: 'list' } } });
+    for (const seed of [1, 2, 3]) {
+      const job = await t.client.unary(rpc.createJob, { job: { type: 'training.demo-regression', spec: { steps: 2, seed }, labels: { suite: 'list' } } });
+      // Listing needs no training: cancelled at once, they leave the workers to the next tests.
+      await t.client.unary(rpc.cancelJob, { name: job.name });
+    }
     const first = await t.client.unary(rpc.listJobs, { pageSize: 2, labels: { suite: 'list' } });
     assert.equal(first.jobs.length, 2);
     assert.ok(first.nextPageToken);
@@ -54,6 +58,7 @@ describe('training service (grpc-js, local executor)', function () {
     assert.deepEqual(seeds, [3, 2, 1], 'newest first');
     const succeeded = await t.client.unary(rpc.listJobs, { state: JobState.SUCCEEDED, labels: { suite: 'e2e' } });
     assert.equal(succeeded.jobs.length, 1);
+    assert.equal((await t.client.unary(rpc.listJobs, { state: JobState.CANCELLED, labels: { suite: 'list' } })).jobs.length, 3);
     const none = await t.client.unary(rpc.listJobs, { type: 'training.other' });
     assert.equal(none.jobs.length, 0);
     const types = await t.client.unary(rpc.listJobTypes, {});
