@@ -64,7 +64,7 @@ export async function runScaleBenchmark(count: number, beir: string, modelDir: s
   console.log(`| RSS after ingest | ${(rss / 2 ** 20).toFixed(0)} MiB |`);
   console.log(`| search p50 / p99 (BM25, top 10 + snippets) | ${percentile(times, 50).toFixed(2)} / ${percentile(times, 99).toFixed(2)} ms |`);
   console.log(`| neural encoding (${backend}) | ${Number.isNaN(passagesPerSecond) ? 'no model' : `${Math.round(passagesPerSecond)} passages/s`} |`);
-  console.log(`rerun: npm run bench:retrieval -- --scale ${count} --beir ${beir}${asJson ? ' --json' : ''}`);
+  console.log(`rerun: npm run bench:retrieval -- --scale ${count} --beir ${beir}${modelDir ? ` --model ${modelDir}` : ''}${asJson ? ' --json' : ''}`);
   if (asJson) {
     console.log(JSON.stringify({ scale_docs: count, ingest_s: +ingestSeconds.toFixed(2), disk_mib: +(diskBytes / 2 ** 20).toFixed(1), rss_mib: Math.round(rss / 2 ** 20), p50_ms: +percentile(times, 50).toFixed(3), p99_ms: +percentile(times, 99).toFixed(3), encode_passages_per_s: Number.isNaN(passagesPerSecond) ? null : Math.round(passagesPerSecond) }));
   }
