@@ -95,6 +95,13 @@ describe('service runtime', () => {
     assert.deepEqual((await replies).map((m) => m.text), ['echo: a', 'echo: b']);
   });
 
+  it('returns INVALID_ARGUMENT with the field and reason readable by grpc-js (spec percent-encoding)', async () => {
+    await assert.rejects(client.unary(EchoService.method.echo, { text: 'invalid input' }), {
+      code: grpc.status.INVALID_ARGUMENT,
+      details: 'text: must not start with "invalid": a/b?c=d & 100% café',
+    });
+  });
+
   it('reports DEADLINE_EXCEEDED and aborts the handler', async () => {
     fixture.observed.aborted.length = 0;
     await assert.rejects(client.unary(EchoService.method.echo, { text: 'slow', delayMs: 5_000 }, { deadlineMs: 200 }), { code: grpc.status.DEADLINE_EXCEEDED });

@@ -86,8 +86,8 @@ export async function serve(def: ServiceDefinition, options: ServeOptions = {}):
     fallback: def.fallback,
   });
 
-  const h2 = http2.createServer({ settings: { maxConcurrentStreams: 10_000 } }, handler);
-  const h1 = http.createServer(handler);
+  const h2 = http2.createServer({ settings: { maxConcurrentStreams: 10_000 } }, withSpecGrpcMessage(handler));
+  const h1 = http.createServer(withSpecGrpcMessage(handler));
   const sessions = new Set<http2.ServerHttp2Session>();
   h2.on('session', (session) => {
     sessions.add(session);
@@ -169,6 +169,32 @@ export async function main(def: ServiceDefinition): Promise<void> {
     createLogger(def.name).error('failed to start', { error });
     process.exit(1);
   }
+}
+
+/**
+ * Connect percent-encodes grpc-message with encodeURIComponent (':' → %3A), while grpc-js decodes it with
+ * decodeURI, which leaves reserved characters encoded — so grpc-js users would read "query%3A must not be
+ * empty". Re-encode as the gRPC spec says (only '%' and bytes outside 0x20–0x7E), which every client decodes.
+ */
+function withSpecGrpcMessage(handler: NodeHandlerFn): NodeHandlerFn {
+  const fix = (headers: unknown) => {
+    const h = headers as Record<string, unknown> | undefined;
+    if (h && typeof h['grpc-message'] === 'string') h['grpc-message'] = grpcPercentEncode(decodeURIComponent(h['grpc-message']));
+  };
+  return (req, res) => {
+    const response = res as http.ServerResponse;
+    const writeHead = response.writeHead.bind(response) as (...args: unknown[]) => http.ServerResponse;
+    const addTrailers = response.addTrailers.bind(response);
+    response.writeHead = ((...args: unknown[]) => (args.forEach((a) => typeof a === 'object' && fix(a)), writeHead(...args))) as typeof response.writeHead;
+    response.addTrailers = (trailers) => (fix(trailers), addTrailers(trailers));
+    handler(req, res);
+  };
+}
+
+function grpcPercentEncode(text: string): string {
+  let out = '';
+  for (const byte of Buffer.from(text, 'utf8')) out += byte < 0x20 || byte > 0x7e || byte === 0x25 ? `%${byte.toString(16).toUpperCase().padStart(2, '0')}` : String.fromCharCode(byte);
+  return out;
 }
 
 /** One JSON log line per failed call (info) and per call (debug), inside the call's span so it carries the trace id. */
