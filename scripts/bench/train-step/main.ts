@@ -1,6 +1,7 @@
 // Training-step benchmark for every tfjs backend this machine can start (issue 3): matmul 1024² GFLOP/s,
 // CBR convnet (4× conv-BN-ReLU, 28×28×1, batch 128) and LSTM (80 → 256 units, 100 steps, batch 16)
-// forward+backward steps/s, peak RSS. Each backend runs in its own child process.
+// forward+backward steps/s, peak RSS; and the same work per CPU-second, which stays comparable when other
+// processes share the cores (CPU share = CPU-seconds this process got per wall second). One child per backend.
 // Usage: npm run bench:train-step -- [--steps N] [--backends tensorflow,wasm,cpu] [--json]
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -29,8 +30,9 @@ for (const backend of backends) {
 }
 
 const fmt = (v: number) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
-const header = ['backend', 'matmul GFLOP/s', 'convnet steps/s', 'convnet GFLOP/s', 'lstm steps/s', 'peak RSS MB', 'CPU share'];
-const table = [header, ...rows.map((r) => [r.backend, fmt(r.matmul_gflops), fmt(r.convnet_steps_per_s), fmt(r.convnet_gflops), fmt(r.lstm_steps_per_s), fmt(r.peak_rss_mb), fmt(r.cpu_share)])];
+const header = ['backend', 'matmul GFLOP/s', 'convnet steps/s', 'convnet GFLOP/s', 'lstm steps/s', 'peak RSS MB', 'CPU share', 'matmul GFLOP/CPU-s', 'convnet GFLOP/CPU-s', 'lstm CPU-s/step'];
+const table = [header, ...rows.map((r) => [r.backend, fmt(r.matmul_gflops), fmt(r.convnet_steps_per_s), fmt(r.convnet_gflops), fmt(r.lstm_steps_per_s), fmt(r.peak_rss_mb), fmt(r.cpu_share),
+  fmt(r.matmul_gflop_per_cpu_s), fmt(r.convnet_gflop_per_cpu_s), fmt(r.lstm_cpu_s_per_step)])];
 const widths = header.map((_, c) => Math.max(...table.map((row) => row[c]!.length)));
 for (const row of table) console.log(row.map((cell, c) => cell.padStart(widths[c]!)).join('  '));
 console.log(`\nrerun: npm run bench:train-step -- --steps ${steps} --backends ${backends.join(',')}${json ? ' --json' : ''}`);
@@ -47,6 +49,8 @@ if (json) {
     matmul_gflops: best.matmul_gflops,
     peak_rss_mb: best.peak_rss_mb,
     cpu_share: best.cpu_share,
+    matmul_gflop_per_cpu_s: best.matmul_gflop_per_cpu_s,
+    convnet_gflop_per_cpu_s: best.convnet_gflop_per_cpu_s,
     ...Object.fromEntries(rows.flatMap((r) => [[`${r.backend}_convnet_steps_per_s`, r.convnet_steps_per_s], [`${r.backend}_matmul_gflops`, r.matmul_gflops], [`${r.backend}_lstm_steps_per_s`, r.lstm_steps_per_s]])),
   }));
 }

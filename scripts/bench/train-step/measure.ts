@@ -12,29 +12,37 @@ export interface BackendFigures {
   peak_rss_mb: number;
   /** CPU seconds this process got per wall second (≤ cores): well below 1 means the figures are contended. */
   cpu_share: number;
+  /** Throughput per CPU-second consumed: comparable across runs on a shared machine (× cores = ideal). */
+  matmul_gflop_per_cpu_s: number;
+  convnet_gflop_per_cpu_s: number;
+  lstm_cpu_s_per_step: number;
 }
+
+/** Seconds per step, by the wall clock and by this process's CPU time (all threads). */
+interface Timing { wall: number; cpu: number }
 
 const cpuSeconds = ({ user, system }: NodeJS.CpuUsage) => (user + system) / 1e6;
 
 /** Mean seconds per call of `step` after `warmup` calls (each call must finish its own work). */
-async function secondsPerStep(step: () => Promise<void>, steps: number, warmup: number): Promise<number> {
+async function secondsPerStep(step: () => Promise<void>, steps: number, warmup: number): Promise<Timing> {
   for (let i = 0; i < warmup; i++) await step();
-  const t0 = performance.now();
+  const [cpu0, t0] = [process.cpuUsage(), performance.now()];
   for (let i = 0; i < steps; i++) await step();
-  return (performance.now() - t0) / 1000 / steps;
+  return { wall: (performance.now() - t0) / 1000 / steps, cpu: cpuSeconds(process.cpuUsage(cpu0)) / steps };
 }
 
-async function matmulGflops(steps: number): Promise<number> {
-  const n = 1024;
-  const a = tf.randomNormal([n, n]);
-  const b = tf.randomNormal([n, n]);
+const MATMUL_FLOPS = 2 * 1024 ** 3;
+
+async function matmulTiming(steps: number): Promise<Timing> {
+  const a = tf.randomNormal([1024, 1024]);
+  const b = tf.randomNormal([1024, 1024]);
   const s = await secondsPerStep(async () => {
     const c = tf.matMul(a, b);
     await c.data();
     c.dispose();
   }, steps, 1);
   tf.dispose([a, b]);
-  return (2 * n ** 3) / s / 1e9;
+  return s;
 }
 
 // CBR convnet: 4 × (3×3 conv, 32 filters, same padding → batch norm → ReLU) on 28×28×1, batch 128,
@@ -55,7 +63,7 @@ function buildConvnet(): tf.LayersModel {
   return buildModel({ shape: [CONV.size, CONV.size, 1] }, serial(...cbr, tf.layers.globalAveragePooling2d({}), tf.layers.dense({ units: 10 })));
 }
 
-async function trainSteps(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, steps: number, warmup: number): Promise<number> {
+async function trainSteps(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, steps: number, warmup: number): Promise<Timing> {
   const optimizer = tf.train.adam(1e-3);
   const s = await secondsPerStep(async () => {
     const loss = optimizer.minimize(() => {
@@ -68,31 +76,31 @@ async function trainSteps(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, ste
     loss!.dispose();
   }, steps, warmup);
   optimizer.dispose();
-  return 1 / s;
+  return s;
 }
 
-async function convnetStepsPerS(steps: number, warmup: number): Promise<number> {
+async function convnetTiming(steps: number, warmup: number): Promise<Timing> {
   const model = buildConvnet();
   const x = tf.randomNormal([CONV.batch, CONV.size, CONV.size, 1]);
   const y = tf.oneHot(tf.randomUniform([CONV.batch], 0, 10, 'int32'), 10);
-  const rate = await trainSteps(model, x, y, steps, warmup);
+  const timing = await trainSteps(model, x, y, steps, warmup);
   tf.dispose([x, y]);
   model.dispose();
-  return rate;
+  return timing;
 }
 
 // LSTM: input 80, 256 units, 100 time steps, batch 16 (an acoustic-model-sized recurrent layer).
-async function lstmStepsPerS(steps: number, warmup: number): Promise<number> {
+async function lstmTiming(steps: number, warmup: number): Promise<Timing> {
   const model = tf.sequential({ layers: [
     // glorotUniform: the default orthogonal initializer takes minutes to build on cpu (NOTES-stack.md).
     tf.layers.lstm({ inputShape: [100, 80], units: 256, recurrentInitializer: 'glorotUniform' }),
   ] });
   const x = tf.randomNormal([16, 100, 80]);
   const y = tf.randomNormal([16, 256]);
-  const rate = await trainSteps(model, x, y, steps, warmup);
+  const timing = await trainSteps(model, x, y, steps, warmup);
   tf.dispose([x, y]);
   model.dispose();
-  return rate;
+  return timing;
 }
 
 export async function measure(backend: BackendName, steps: number): Promise<BackendFigures> {
@@ -100,15 +108,20 @@ export async function measure(backend: BackendName, steps: number): Promise<Back
   const [cpu0, wall0] = [process.cpuUsage(), performance.now()];
   // The pure-JS cpu backend needs ~20 s per convnet step: one untimed warm-up would double the run.
   const slow = backend === 'cpu';
-  const convnet = await convnetStepsPerS(slow ? 1 : steps, slow ? 0 : 1);
+  const convnet = await convnetTiming(slow ? 1 : steps, slow ? 0 : 1);
+  const matmul = await matmulTiming(slow ? 2 : 5 * steps);
+  const lstm = await lstmTiming(slow ? 1 : steps, slow ? 0 : 1);
   return {
     backend,
-    matmul_gflops: await matmulGflops(slow ? 2 : 5 * steps),
-    convnet_steps_per_s: convnet,
-    convnet_gflops: (convnetStepFlops() * convnet) / 1e9,
-    lstm_steps_per_s: await lstmStepsPerS(slow ? 1 : steps, slow ? 0 : 1),
+    matmul_gflops: MATMUL_FLOPS / matmul.wall / 1e9,
+    convnet_steps_per_s: 1 / convnet.wall,
+    convnet_gflops: convnetStepFlops() / convnet.wall / 1e9,
+    lstm_steps_per_s: 1 / lstm.wall,
     peak_rss_mb: process.resourceUsage().maxRSS / 1024,
     cpu_share: cpuSeconds(process.cpuUsage(cpu0)) / ((performance.now() - wall0) / 1000),
+    matmul_gflop_per_cpu_s: MATMUL_FLOPS / matmul.cpu / 1e9,
+    convnet_gflop_per_cpu_s: convnetStepFlops() / convnet.cpu / 1e9,
+    lstm_cpu_s_per_step: lstm.cpu,
   };
 }
 
