@@ -1,0 +1,132 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'mocha';
+import { stepCart, swingUpTask } from './cartpole.js';
+import { ACTIVATIONS, checkGenome, compile, forward, type Genome } from './genome.js';
+import { addConnection, changeActivation, Innovations, insertNode, mutate } from './mutation.js';
+import { dominates, paretoFronts, paretoRank } from './pareto.js';
+import { mulberry32 } from './random.js';
+import { minimalGenome, searchWann, type WannTask } from './search.js';
+import { compatibilityDistance, speciate } from './species.js';
+
+// in0, in1, bias(2), out(3); hidden 4 (relu): in0→4, in1→4, 4→3, bias→3.
+const handBuilt = (): Genome => ({
+  nodes: [
+    { id: 0, kind: 'input', activation: 'linear' }, { id: 1, kind: 'input', activation: 'linear' },
+    { id: 2, kind: 'bias', activation: 'linear' }, { id: 3, kind: 'output', activation: 'tanh' },
+    { id: 4, kind: 'hidden', activation: 'relu' },
+  ],
+  connections: [
+    { from: 0, to: 4, enabled: true, innovation: 0 }, { from: 1, to: 4, enabled: true, innovation: 1 },
+    { from: 4, to: 3, enabled: true, innovation: 2 }, { from: 2, to: 3, enabled: true, innovation: 3 },
+    { from: 0, to: 3, enabled: false, innovation: 4 },
+  ],
+});
+
+describe('wann genome and shared-weight evaluation', () => {
+  it('computes act(w·Σ inputs) in topological order with one shared weight', () => {
+    const plan = compile(handBuilt());
+    const x0 = Float64Array.of(1, -3, 0.5), x1 = Float64Array.of(2, 1, 0.25);
+    for (const w of [-2, -0.5, 1, 2]) {
+      const [out] = forward(plan, [x0, x1], 3, w);
+      for (let b = 0; b < 3; b++) {
+        const hidden = Math.max(0, w * (x0[b] + x1[b]));
+        assert.ok(Math.abs(out[b] - Math.tanh(w * (hidden + 1))) < 1e-12, `w=${w} b=${b}`);
+      }
+    }
+  });
+
+  it('rejects cycles and connections into inputs', () => {
+    const cyclic = handBuilt();
+    cyclic.nodes.push({ id: 5, kind: 'hidden', activation: 'sin' });
+    cyclic.connections.push({ from: 4, to: 5, enabled: true, innovation: 5 }, { from: 5, to: 4, enabled: true, innovation: 6 });
+    assert.throws(() => checkGenome(cyclic), /cycle/);
+    const intoInput = handBuilt();
+    intoInput.connections.push({ from: 4, to: 0, enabled: true, innovation: 7 });
+    assert.throws(() => checkGenome(intoInput), /into input/);
+  });
+
+  it('has the ten activations of the paper', () => {
+    assert.deepEqual([...ACTIVATIONS].sort(), ['abs', 'cos', 'gaussian', 'inverse', 'linear', 'relu', 'sigmoid', 'sin', 'step', 'tanh']);
+  });
+});
+
+describe('wann mutations', () => {
+  it('keep networks acyclic and valid over many random mutations', () => {
+    const rng = mulberry32(3);
+    const task = { inputs: 4, outputs: 2, outputActivation: 'linear' } as WannTask;
+    const innovations = new Innovations(0, 7);
+    let g = minimalGenome(task, 0.3, rng, innovations);
+    for (let i = 0; i < 400; i++) {
+      g = mutate(g, rng, innovations, { insertNode: 1, addConnection: 2, changeActivation: 1 });
+      checkGenome(g);
+    }
+    assert.ok(g.nodes.some((n) => n.kind === 'hidden'));
+    assert.ok(g.connections.filter((c) => c.enabled).length > 10);
+  });
+
+  it('insert node splits a connection: the old one disabled, two new ones through a hidden node', () => {
+    const before = handBuilt();
+    const after = insertNode(before, mulberry32(1), new Innovations(10, 10));
+    assert.equal(after.nodes.length, before.nodes.length + 1);
+    assert.equal(after.connections.filter((c) => c.enabled).length, 5);
+    const added = after.nodes.find((n) => n.id === 10)!;
+    const into = after.connections.find((c) => c.to === 10)!, out = after.connections.find((c) => c.from === 10)!;
+    assert.ok(after.connections.some((c) => !c.enabled && c.from === into.from && c.to === out.to));
+    assert.equal(added.kind, 'hidden');
+    assert.equal(before.connections.filter((c) => c.enabled).length, 4, 'argument untouched');
+  });
+
+  it('add connection adds one new edge; change activation changes one node', () => {
+    const g = handBuilt();
+    const more = addConnection(g, mulberry32(2), new Innovations(10, 10));
+    assert.equal(more.connections.length, g.connections.length + 1);
+    checkGenome(more);
+    const changed = changeActivation(g, mulberry32(5));
+    assert.notEqual(changed.nodes.find((n) => n.id === 4)!.activation, 'relu');
+  });
+});
+
+describe('wann Pareto ranking and speciation', () => {
+  it('sorts hand-made points into fronts', () => {
+    // objectives to maximize: (mean, −connections)
+    const points = [[0.9, -10], [0.8, -5], [0.7, -20], [0.95, -30], [0.6, -4], [0.5, -6]];
+    assert.ok(dominates([0.9, -10], [0.7, -20]));
+    assert.ok(!dominates([0.9, -10], [0.8, -5]));
+    const fronts = paretoFronts(points).map((f) => [...f].sort());
+    assert.deepEqual(fronts, [[0, 1, 3, 4], [2, 5]]);
+    const rank = paretoRank(points, points.map((p) => p[0]));
+    assert.deepEqual(rank, [1, 2, 4, 0, 3, 5]);
+  });
+
+  it('distance is 0 for a genome and itself and grows with structural change; speciation groups', () => {
+    const k = { connectionCoefficient: 1, activationCoefficient: 0.5 };
+    const g = handBuilt();
+    assert.equal(compatibilityDistance(g, g, k), 0);
+    const far = insertNode(insertNode(g, mulberry32(1), new Innovations(10, 10)), mulberry32(2), new Innovations(20, 20));
+    assert.ok(compatibilityDistance(g, far, k) > 0);
+    const { species } = speciate([g, g, far], [], 0.3, k);
+    assert.deepEqual(species, [0, 0, 1]);
+  });
+});
+
+describe('wann search', () => {
+  it('keeps the best swing-up return (elitism on Pareto rank 0) and returns a valid champion', async () => {
+    const task = swingUpTask(2, 200, 1);
+    const { history, champion } = await searchWann(task, {
+      population: 24, generations: 6, weights: [-2, -1, -0.5, 0.5, 1, 2], initialConnectionRate: 0.5,
+      rates: { insertNode: 1, addConnection: 2, changeActivation: 1 }, connectionObjectiveProbability: 0.8,
+      elite: 2, tournament: 2, speciesThreshold: 0.5, compatibility: { connectionCoefficient: 1, activationCoefficient: 0.5 }, seed: 1,
+    });
+    assert.equal(history.length, 6);
+    assert.ok(history.at(-1)!.bestMean >= history[0].bestMean, `${history[0].bestMean} → ${history.at(-1)!.bestMean}`);
+    checkGenome(champion.genome);
+  });
+
+  it('cart physics: a pole at rest upright stays; hanging down it is stable', () => {
+    const up = stepCart({ x: 0, xDot: 0, theta: 0, thetaDot: 0 }, 0);
+    assert.deepEqual(up, { x: 0, xDot: 0, theta: 0, thetaDot: 0 });
+    let s = { x: 0, xDot: 0, theta: Math.PI + 0.1, thetaDot: 0 };
+    for (let i = 0; i < 500; i++) s = stepCart(s, 0);
+    assert.ok(Math.abs(Math.cos(s.theta) + 1) < 0.05, `pole should stay near hanging: θ=${s.theta}`);
+  });
+});

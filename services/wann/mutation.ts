@@ -1,0 +1,87 @@
+// WANN's three topology operators (paper §3, Fig. 2): insert node, add connection, change activation.
+// Every operator returns a new genome and leaves its argument untouched.
+import { ACTIVATIONS, topologicalOrder, type Genome } from './genome.js';
+import { pick, type Rng } from './random.js';
+
+/** NEAT innovation bookkeeping: the same structural change in one generation gets the same number. */
+export class Innovations {
+  private readonly known = new Map<string, number>();
+  constructor(public next = 0, public nextNode = 0) {}
+  connection(from: number, to: number): number {
+    const key = `${from}>${to}`;
+    let n = this.known.get(key);
+    if (n === undefined) this.known.set(key, (n = this.next++));
+    return n;
+  }
+  node(): number {
+    return this.nextNode++;
+  }
+}
+
+const clone = (g: Genome): Genome => ({ nodes: g.nodes.map((n) => ({ ...n })), connections: g.connections.map((c) => ({ ...c })) });
+
+/** Split an enabled connection a→b into a→new→b; the old one is disabled (NEAT). */
+export function insertNode(g: Genome, rng: Rng, innovations: Innovations): Genome {
+  const enabled = g.connections.filter((c) => c.enabled);
+  if (!enabled.length) return g;
+  const out = clone(g);
+  const chosen = pick(rng, enabled).innovation;
+  const split = out.connections.find((c) => c.innovation === chosen)!;
+  split.enabled = false;
+  const id = innovations.node();
+  out.nodes.push({ id, kind: 'hidden', activation: pick(rng, ACTIVATIONS) });
+  out.connections.push({ from: split.from, to: id, enabled: true, innovation: innovations.connection(split.from, id) });
+  out.connections.push({ from: id, to: split.to, enabled: true, innovation: innovations.connection(id, split.to) });
+  return out;
+}
+
+/**
+ * Connect two unconnected nodes so the network stays feed-forward: the source comes earlier in a
+ * topological order than the target, so no cycle can form. Returns the genome unchanged when none is free.
+ */
+export function addConnection(g: Genome, rng: Rng, innovations: Innovations, tries = 20): Genome {
+  const rank = new Map(topologicalOrder(g).map((id, i) => [id, i]));
+  const existing = new Set(g.connections.map((c) => `${c.from}>${c.to}`));
+  const sources = g.nodes.filter((n) => n.kind !== 'output');
+  const targets = g.nodes.filter((n) => n.kind === 'output' || n.kind === 'hidden');
+  for (let t = 0; t < tries; t++) {
+    let from = pick(rng, sources), to = pick(rng, targets);
+    if (from.id === to.id) continue;
+    // Orient by topological rank; an input/bias can only be a source.
+    if (rank.get(from.id)! > rank.get(to.id)!) {
+      if (to.kind !== 'hidden' || from.kind === 'input' || from.kind === 'bias') continue;
+      [from, to] = [to, from];
+    }
+    if (existing.has(`${from.id}>${to.id}`)) continue;
+    const out = clone(g);
+    out.connections.push({ from: from.id, to: to.id, enabled: true, innovation: innovations.connection(from.id, to.id) });
+    return out;
+  }
+  return g;
+}
+
+/** Give a hidden (or output, when allowed) node a different activation. */
+export function changeActivation(g: Genome, rng: Rng, outputsToo = false): Genome {
+  const candidates = g.nodes.filter((n) => n.kind === 'hidden' || (outputsToo && n.kind === 'output'));
+  if (!candidates.length) return g;
+  const out = clone(g);
+  const chosen = pick(rng, candidates).id;
+  const node = out.nodes.find((n) => n.id === chosen)!;
+  node.activation = pick(rng, ACTIVATIONS.filter((a) => a !== node.activation));
+  return out;
+}
+
+export interface MutationRates {
+  insertNode: number;
+  addConnection: number;
+  changeActivation: number;
+}
+
+/** One operator chosen with the given relative probabilities (the paper applies one per child). */
+export function mutate(g: Genome, rng: Rng, innovations: Innovations, rates: MutationRates): Genome {
+  const total = rates.insertNode + rates.addConnection + rates.changeActivation;
+  let r = rng() * total;
+  if ((r -= rates.insertNode) < 0) return insertNode(g, rng, innovations);
+  if ((r -= rates.addConnection) < 0) return addConnection(g, rng, innovations);
+  return changeActivation(g, rng);
+}

@@ -1,0 +1,144 @@
+// The WANN search loop (paper §3): minimal initial networks → evaluate each over the shared-weight
+// series → rank by Pareto fronts of (mean, max, −connections) → speciate (NEAT) → children by mutation only.
+import { compile, enabledConnections, type Activation, type Genome, type Plan } from './genome.js';
+import { Innovations, mutate, type MutationRates } from './mutation.js';
+import { paretoRank } from './pareto.js';
+import { mulberry32, type Rng } from './random.js';
+import { speciate, type Compatibility } from './species.js';
+
+/** The paper's weight series. */
+export const SHARED_WEIGHTS = [-2, -1, -0.5, 0.5, 1, 2];
+
+export interface WannTask {
+  inputs: number;
+  outputs: number;
+  outputActivation: Activation;
+  /** Performance (higher is better) of a network at each shared weight; `generation` lets a task resample data. */
+  evaluate(plan: Plan, weights: readonly number[], generation: number): number[];
+}
+
+export interface SearchOptions {
+  population: number;
+  generations: number;
+  weights: number[];
+  /** Share of input→output pairs connected in a starting network (at least one per network). */
+  initialConnectionRate: number;
+  rates: MutationRates;
+  /** Probability a generation ranks with the connection-count objective (the paper's code uses 0.8). */
+  connectionObjectiveProbability: number;
+  /** Genomes carried over unchanged, best first. */
+  elite: number;
+  tournament: number;
+  speciesThreshold: number;
+  compatibility: Compatibility;
+  seed: number;
+}
+
+export interface Scored {
+  genome: Genome;
+  performance: number[];
+  mean: number;
+  max: number;
+  connections: number;
+}
+
+export interface GenerationReport {
+  generation: number;
+  bestMean: number;
+  bestMax: number;
+  meanOfMeans: number;
+  championConnections: number;
+  medianConnections: number;
+  species: number;
+}
+
+export function minimalGenome(task: WannTask, rate: number, rng: Rng, innovations: Innovations): Genome {
+  const nodes: Genome['nodes'] = [];
+  for (let i = 0; i < task.inputs; i++) nodes.push({ id: i, kind: 'input', activation: 'linear' });
+  nodes.push({ id: task.inputs, kind: 'bias', activation: 'linear' });
+  for (let o = 0; o < task.outputs; o++) nodes.push({ id: task.inputs + 1 + o, kind: 'output', activation: task.outputActivation });
+  const connections: Genome['connections'] = [];
+  for (let i = 0; i < task.inputs; i++) {
+    for (let o = 0; o < task.outputs; o++) {
+      if (rng() < rate) connections.push({ from: i, to: task.inputs + 1 + o, enabled: true, innovation: innovations.connection(i, task.inputs + 1 + o) });
+    }
+  }
+  if (!connections.length) {
+    const i = Math.floor(rng() * task.inputs), o = task.inputs + 1 + Math.floor(rng() * task.outputs);
+    connections.push({ from: i, to: o, enabled: true, innovation: innovations.connection(i, o) });
+  }
+  return { nodes, connections };
+}
+
+export function score(task: WannTask, genome: Genome, weights: readonly number[], generation: number): Scored {
+  const performance = task.evaluate(compile(genome), weights, generation);
+  return {
+    genome, performance,
+    mean: performance.reduce((s, p) => s + p, 0) / performance.length,
+    max: Math.max(...performance),
+    connections: enabledConnections(genome),
+  };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+export interface SearchHooks {
+  signal?: AbortSignal;
+  onGeneration?: (report: GenerationReport, champion: Scored) => void | Promise<void>;
+}
+
+/** Runs the search; returns the champion (best mean performance over the weights, last evaluation). */
+export async function searchWann(task: WannTask, o: SearchOptions, hooks: SearchHooks = {}): Promise<{ champion: Scored; history: GenerationReport[] }> {
+  const rng = mulberry32(o.seed);
+  const innovations = new Innovations(0, task.inputs + 1 + task.outputs);
+  let population = Array.from({ length: o.population }, () => minimalGenome(task, o.initialConnectionRate, rng, innovations));
+  let representatives: Genome[] = [];
+  const history: GenerationReport[] = [];
+  let champion: Scored | undefined;
+  for (let gen = 0; gen < o.generations; gen++) {
+    if (hooks.signal?.aborted) throw new Error('search cancelled');
+    const scored = population.map((g) => score(task, g, o.weights, gen));
+    const useConnections = rng() < o.connectionObjectiveProbability;
+    const points = scored.map((s) => (useConnections ? [s.mean, -s.connections] : [s.mean, s.max]));
+    const rank = paretoRank(points, scored.map((s) => s.mean));
+    const byRank = scored.map((_, i) => i).sort((a, b) => rank[a] - rank[b]);
+    const best = scored.reduce((a, b) => (b.mean > a.mean ? b : a));
+    champion = best;
+    const sp = speciate(population, representatives, o.speciesThreshold, o.compatibility);
+    const speciesCount = new Set(sp.species).size;
+    const report: GenerationReport = {
+      generation: gen, bestMean: best.mean, bestMax: Math.max(...scored.map((s) => s.max)),
+      meanOfMeans: scored.reduce((s, x) => s + x.mean, 0) / scored.length,
+      championConnections: best.connections, medianConnections: median(scored.map((s) => s.connections)), species: speciesCount,
+    };
+    history.push(report);
+    await hooks.onGeneration?.(report, best);
+    if (gen === o.generations - 1) break;
+    // Offspring per species in proportion to its members' rank scores (N − rank), as NEAT shares fitness.
+    const members = new Map<number, number[]>();
+    sp.species.forEach((s, i) => members.set(s, [...(members.get(s) ?? []), i]));
+    const share = new Map([...members].map(([s, idx]) => [s, idx.reduce((t, i) => t + (o.population - rank[i]), 0)]));
+    const totalShare = [...share.values()].reduce((a, b) => a + b, 0);
+    const next: Genome[] = byRank.slice(0, o.elite).map((i) => scored[i].genome);
+    const slots = o.population - next.length;
+    const quotas = [...members.keys()].map((s) => ({ s, n: Math.floor((slots * share.get(s)!) / totalShare) }));
+    let leftover = slots - quotas.reduce((t, q) => t + q.n, 0);
+    quotas.sort((a, b) => share.get(b.s)! - share.get(a.s)!);
+    for (const q of quotas) if (leftover-- > 0) q.n++;
+    for (const q of quotas) {
+      const idx = members.get(q.s)!;
+      for (let k = 0; k < q.n; k++) {
+        let parent = idx[Math.floor(rng() * idx.length)];
+        for (let t = 1; t < o.tournament; t++) {
+          const other = idx[Math.floor(rng() * idx.length)];
+          if (rank[other] < rank[parent]) parent = other;
+        }
+        next.push(mutate(scored[parent].genome, rng, innovations, o.rates));
+      }
+    }
+    // Keep one representative per living species (the first member), as NEAT does between generations.
+    representatives = [...members.entries()].map(([, idx]) => population[idx[0]]);
+    population = next;
+  }
+  return { champion: champion!, history };
+}
