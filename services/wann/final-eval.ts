@@ -1,0 +1,49 @@
+// The paper's read-out of a found network (Table / Fig. 5): performance at each shared weight, of the
+// ensemble over the weights, and after tuning the single shared weight (chosen on training data only).
+import { rollout, startStates } from './cartpole.js';
+import { compile, enabledConnections, type Genome } from './genome.js';
+import { accuracy, classScores, type Digits } from './mnist16.js';
+
+/** Fine grid the single shared weight is tuned over (0 excluded: it zeroes every connection). */
+export const TUNING_GRID = Array.from({ length: 60 }, (_, i) => -3 + i * 0.1).filter((w) => Math.abs(w) > 1e-9).concat([3]).map((w) => Math.round(w * 10) / 10);
+
+export interface FinalEvaluation {
+  perWeight: { weight: number; value: number }[];
+  mean: number;
+  ensemble?: number;
+  tunedWeight: number;
+  tuned: number;
+  connections: number;
+  hiddenNodes: number;
+}
+
+const structure = (g: Genome) => ({ connections: enabledConnections(g), hiddenNodes: g.nodes.filter((n) => n.kind === 'hidden').length });
+
+export function evaluateMnist(g: Genome, weights: number[], tuneOn: Digits, test: Digits): FinalEvaluation {
+  const plan = compile(g);
+  const perWeight = weights.map((w) => ({ weight: w, value: accuracy(classScores(plan, test, [w]), test.labels) }));
+  const tunedWeight = TUNING_GRID.reduce((best, w) => {
+    const a = accuracy(classScores(plan, tuneOn, [w]), tuneOn.labels);
+    return a > best.acc ? { w, acc: a } : best;
+  }, { w: weights[0], acc: -1 }).w;
+  return {
+    perWeight, mean: perWeight.reduce((s, p) => s + p.value, 0) / perWeight.length,
+    ensemble: accuracy(classScores(plan, test, weights), test.labels),
+    tunedWeight, tuned: accuracy(classScores(plan, test, [tunedWeight]), test.labels), ...structure(g),
+  };
+}
+
+/** Returns on fresh start states (seed different from the search's), tuned on the search's episodes. */
+export function evaluateSwingUp(g: Genome, weights: number[], steps: number, trials: number, searchSeed: number): FinalEvaluation {
+  const plan = compile(g);
+  const test = startStates(trials, searchSeed + 1000), tune = startStates(trials, searchSeed);
+  const perWeight = weights.map((w) => ({ weight: w, value: rollout(plan, w, test, steps) }));
+  const tunedWeight = TUNING_GRID.reduce((best, w) => {
+    const r = rollout(plan, w, tune, steps);
+    return r > best.r ? { w, r } : best;
+  }, { w: weights[0], r: -Infinity }).w;
+  return {
+    perWeight, mean: perWeight.reduce((s, p) => s + p.value, 0) / perWeight.length,
+    tunedWeight, tuned: rollout(plan, tunedWeight, test, steps), ...structure(g),
+  };
+}

@@ -1,0 +1,58 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, describe, it } from 'mocha';
+import { JobSpecError } from '../ml/job-type.js';
+import { checkGenome } from './genome.js';
+import { jobTypes } from './jobs.js';
+import { MNIST_DIR } from './mnist16.js';
+
+const dirs: string[] = [];
+after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+function context() {
+  const artifactDir = mkdtempSync(path.join(tmpdir(), 'wann-job-'));
+  dirs.push(artifactDir);
+  const metrics: { values: Record<string, number>; step: number }[] = [];
+  return { metrics, ctx: { signal: new AbortController().signal, artifactDir, reportMetrics: async (values: Record<string, number>, step: number) => void metrics.push({ values, step }), reportProgress: async () => {}, log: () => {} } };
+}
+
+describe('wann.search job type', () => {
+  const job = jobTypes.find((t) => t.name === 'wann.search')!;
+
+  it('is exported and names bad spec fields', () => {
+    assert.ok(job);
+    assert.throws(() => job.validate({ task: 'go' }), (e: unknown) => e instanceof JobSpecError && e.field === 'task');
+    assert.throws(() => job.validate({ population: 1 }), (e: unknown) => e instanceof JobSpecError && e.field === 'population');
+    assert.throws(() => job.validate({ weights: [1, 'x'] }), (e: unknown) => e instanceof JobSpecError && e.field === 'weights[1]');
+    assert.throws(() => job.validate({ nope: 1 }), (e: unknown) => e instanceof JobSpecError && e.field === 'nope');
+  });
+
+  it('runs a tiny swing-up search: metrics per generation, JSON and SVG artifacts', async () => {
+    const { ctx, metrics } = context();
+    const result = await job.run(job.validate({ task: 'swingup', population: 8, generations: 3, trials: 1, steps: 100 }), ctx);
+    assert.deepEqual(metrics.map((m) => m.step), [0, 1, 2]);
+    const saved = JSON.parse(readFileSync(path.join(ctx.artifactDir, 'best-network.json'), 'utf8'));
+    checkGenome(saved.genome);
+    assert.equal(saved.evaluation.perWeight.length, 6);
+    assert.equal(result.evaluation.connections, saved.genome.connections.filter((c: { enabled: boolean }) => c.enabled).length);
+    assert.match(readFileSync(path.join(ctx.artifactDir, 'best-network.svg'), 'utf8'), /^<svg[\s\S]*<circle/);
+  });
+
+  it('runs a tiny MNIST 16×16 search with per-weight, ensemble and tuned accuracies', async function () {
+    if (!existsSync(MNIST_DIR)) return this.skip();
+    const { ctx } = context();
+    const result = await job.run(job.validate({ task: 'mnist16', population: 6, generations: 2, trainExamples: 200, batch: 100, testExamples: 100 }), ctx);
+    const e = result.evaluation;
+    for (const v of [...e.perWeight.map((p: { value: number }) => p.value), e.ensemble, e.tuned]) assert.ok(v >= 0 && v <= 1);
+    assert.ok(e.connections > 0);
+  });
+
+  it('stops when cancelled', async () => {
+    const { ctx } = context();
+    const controller = new AbortController();
+    controller.abort();
+    await assert.rejects(job.run(job.validate({ task: 'swingup', population: 4, generations: 5, steps: 10 }), { ...ctx, signal: controller.signal }), /cancelled/);
+  });
+});
