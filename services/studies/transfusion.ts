@@ -87,6 +87,10 @@ function subset(set: ImageSet, n: number): ImageSet {
 
 /** Set the init's weights on a fresh 2-class CBR net from the pretrained 10-class one. */
 export function applyInit(target: tf.LayersModel, pretrained: tf.LayersModel, name: CbrName, init: InitName, seed: number): void {
+  tf.tidy(() => setInitWeights(target, pretrained, name, init, seed)); // variables keep the values assigned
+}
+
+function setInitWeights(target: tf.LayersModel, pretrained: tf.LayersModel, name: CbrName, init: InitName, seed: number): void {
   const depth = cbrDepth(name), random = seededRandom(seed);
   for (let i = 1; i <= depth; i++) {
     if (init === 'transfer') {
