@@ -12,7 +12,7 @@ import { asTextEncoder, buildTermVocabulary, DualEncoder } from '../../services/
 import { buildCorpusIndex, encodeQueries, hybridRun } from '../../services/retrieval/beir-evaluation.js';
 import { analyze } from '../../services/retrieval/english-analyzer.js';
 import { evaluateRun } from '../../services/retrieval/ir-metrics.js';
-import { mulberry32 } from '../../services/retrieval/query-generator.js';
+import { seededRandom } from '../../services/ml/seeded-random.js';
 import { parseArgs } from './retrieval-args.js';
 
 const args = parseArgs(process.argv.slice(2));
@@ -50,7 +50,7 @@ const queryIds = synthetic.map((q) => model.termIds(q.query, config.maxQueryTerm
 console.log(JSON.stringify({ msg: 'dual encoder data', backend, documents: documents.length, syntheticQueries: synthetic.length, vocab: vocab.size }));
 
 const optimizer = tf.train.adam(2e-3);
-const random = mulberry32(11);
+const random = seededRandom(11);
 const started = Date.now();
 let step = 0;
 let smoothed = 0;

@@ -7,7 +7,8 @@
 import { readFileSync } from 'node:fs';
 import { initBackend, tf } from '../../services/ml/backend.js';
 import { parseCord19Metadata, readBeirCorpus } from '../../services/retrieval/corpus-readers.js';
-import { QueryGenerator, mulberry32 } from '../../services/retrieval/query-generator.js';
+import { QueryGenerator } from '../../services/retrieval/query-generator.js';
+import { seededRandom } from '../../services/ml/seeded-random.js';
 import { bioasqPairs, titlePairs, type QuestionPassage } from '../../services/retrieval/question-passage-pairs.js';
 import { WordVocabulary } from '../../services/retrieval/word-vocabulary.js';
 import { parseArgs } from './retrieval-args.js';
@@ -36,7 +37,7 @@ const vocab = model.vocab;
 const previousSteps = resume ? Number((JSON.parse(readFileSync(`${resume}/header.json`, 'utf8')) as { meta: { steps?: number } }).meta.steps ?? 0) : 0;
 console.log(JSON.stringify({ msg: 'qgen data', backend, pairs: pairs.length, scifactTitles: corpus.length, cord19Titles: cord.length, bioasq: bio.length, vocab: vocab.size }));
 
-const random = mulberry32(7);
+const random = seededRandom(7);
 const optimizer = tf.train.adam(2e-3);
 const started = Date.now();
 let step = 0;

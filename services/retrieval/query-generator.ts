@@ -3,6 +3,7 @@
 // answers, trained on question→passage pairs and then sampled to make synthetic training queries for the
 // dual encoder. Tiny here (CPU-trainable in minutes): shared word embeddings, sinusoidal positions.
 import { tf } from '../ml/backend.js';
+import { seededRandom } from '../ml/seeded-random.js';
 import { embeddingLookup } from './embedding-lookup.js';
 import { attentionBlock, causalBias, feedForwardBlock, initAttention, initFeedForward, addNorm, addWeight, layerNorm, paddingBias, type Params } from './transformer-blocks.js';
 import { BOS, EOS, PAD, padBatch, WordVocabulary } from './word-vocabulary.js';
@@ -59,7 +60,7 @@ export class QueryGenerator {
    * diverse questions), deterministic for a given seed.
    */
   generate(passages: readonly string[], perPassage: number, topK = 20, seed = 1): string[][] {
-    const random = mulberry32(seed);
+    const random = seededRandom(seed);
     const { targetLength: T } = this.config;
     const sources = passages.flatMap((p) => Array<string>(perPassage).fill(p));
     const sequences = sources.map(() => [BOS]);
@@ -165,14 +166,3 @@ function sampleTopK(logits: Float32Array, k: number, random: () => number): numb
   return best[best.length - 1]!;
 }
 
-/** Small seeded PRNG so generation is reproducible. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

@@ -1,6 +1,7 @@
 // Parameter values for trial `index` of a study: random search (independent uniform or log-uniform draws,
 // reproducible from the seed and the index) or grid search (the Cartesian product, last parameter fastest).
 import type { JsonValue } from '@bufbuild/protobuf';
+import { seededRandom } from '../ml/seeded-random.js';
 import { StudyConfigError, type ParameterDomain, type ParameterSpec, type StudyConfig } from './study-config.js';
 
 export function validateSearchSpace(config: Pick<StudyConfig, 'parameters' | 'algorithm' | 'maxTrials'>): void {
@@ -67,7 +68,7 @@ function gridPoint(parameters: ParameterSpec[], index: number): Record<string, J
 }
 
 function randomPoint(parameters: ParameterSpec[], seed: number, index: number): Record<string, JsonValue> {
-  const random = mulberry32(Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(index + 1, 0xc2b2ae35));
+  const random = seededRandom(Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(index + 1, 0xc2b2ae35));
   return Object.fromEntries(parameters.map((p) => [p.name, draw(p.domain, random())]));
 }
 
@@ -85,14 +86,3 @@ function draw(d: ParameterDomain, u: number): JsonValue {
   }
 }
 
-/** Mulberry32: a small, fast 32-bit PRNG, good enough for sampling hyperparameters reproducibly. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

@@ -2,7 +2,7 @@
 // balanced. Physics and reward follow the paper's `cartpole_swingup` (Ha's port of the classic equations
 // with cart friction): reward per step = (cos θ + 1)/2 · cos(π/2 · x / x_max), episode ends off the track.
 import { forward, type Plan } from './genome.js';
-import { gaussian, mulberry32 } from './random.js';
+import { gaussian, seededRandom } from './random.js';
 import type { WannTask } from './search.js';
 
 const G = 9.82, M_CART = 0.5, M_POLE = 0.5, L = 0.6, FORCE = 10, FRICTION = 0.1, DT = 0.01, X_MAX = 2.4;
@@ -28,7 +28,7 @@ export const observe = (s: CartState): number[] => [s.x, s.xDot, Math.cos(s.thet
 
 /** Hanging-down starts with small noise, fixed by the seed so every network sees the same episodes. */
 export function startStates(trials: number, seed: number): CartState[] {
-  const rng = mulberry32(seed);
+  const rng = seededRandom(seed);
   return Array.from({ length: trials }, () => ({ x: 0.2 * gaussian(rng), xDot: 0.2 * gaussian(rng), theta: Math.PI + 0.2 * gaussian(rng), thetaDot: 0.2 * gaussian(rng) }));
 }
 

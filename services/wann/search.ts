@@ -3,7 +3,7 @@
 import { compile, enabledConnections, type Activation, type Genome, type Plan } from './genome.js';
 import { Innovations, mutate, type MutationRates } from './mutation.js';
 import { paretoRank } from './pareto.js';
-import { mulberry32, type Rng } from './random.js';
+import { seededRandom, type Rng } from './random.js';
 import { speciate, type Compatibility } from './species.js';
 
 /** The paper's weight series. */
@@ -89,7 +89,7 @@ export interface SearchHooks {
 
 /** Runs the search; returns the champion (best mean performance over the weights, last evaluation). */
 export async function searchWann(task: WannTask, o: SearchOptions, hooks: SearchHooks = {}): Promise<{ champion: Scored; history: GenerationReport[] }> {
-  const rng = mulberry32(o.seed);
+  const rng = seededRandom(o.seed);
   const innovations = new Innovations(0, task.inputs + 1 + task.outputs);
   let population = Array.from({ length: o.population }, () => minimalGenome(task, o.initialConnectionRate, rng, innovations));
   let representatives: Genome[] = [];

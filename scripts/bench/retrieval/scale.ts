@@ -8,7 +8,7 @@ import { initBackend } from '../../../services/ml/backend.js';
 import { readBeirCorpus, readBeirQueries } from '../../../services/retrieval/corpus-readers.js';
 import { emptyDocument, indexedText, type StoredDocument } from '../../../services/retrieval/document.js';
 import { loadDualEncoder } from '../../../services/retrieval/dual-encoder.js';
-import { mulberry32 } from '../../../services/retrieval/query-generator.js';
+import { seededRandom } from '../../../services/ml/seeded-random.js';
 import { RetrievalEngine } from '../../../services/retrieval/retrieval-engine.js';
 import { splitSentences } from '../../../services/retrieval/sentence-splitter.js';
 
@@ -21,7 +21,7 @@ export async function runScaleBenchmark(count: number, beir: string, modelDir: s
   const source = readBeirCorpus(beir).documents;
   const sentences = source.flatMap((d) => splitSentences(d.text).map((s) => d.text.slice(s.start, s.end)));
   const titles = source.map((d) => d.title);
-  const random = mulberry32(42);
+  const random = seededRandom(42);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
   const generate = (i: number): StoredDocument => ({
     ...emptyDocument(`gen-${i}`),

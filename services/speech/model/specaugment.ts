@@ -31,7 +31,9 @@ export const SPEC_AUGMENT_POLICIES: Record<'LB' | 'LD' | 'SM' | 'SS', SpecAugmen
   SS: { W: 40, F: 27, mF: 2, T: 70, p: 0.2, mT: 2 },
 };
 
-export type Random = () => number; // uniform in [0, 1)
+import { seededRandom, type Random } from '../../ml/seeded-random.js';
+
+export { seededRandom, type Random };
 
 export interface AppliedAugment {
   features: Float32Array;
@@ -87,14 +89,3 @@ function timeWarp(x: Float32Array, frames: number, bins: number, from: number, t
   return out;
 }
 
-/** Deterministic uniform generator (mulberry32) so augmentation and tests are reproducible from a seed. */
-export function seededRandom(seed: number): Random {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
