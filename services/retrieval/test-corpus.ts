@@ -1,6 +1,7 @@
 // A small made-up biomedical corpus for tests (fixtures made by code, CONTRIBUTING.md): templated abstracts
 // over a few topics, deterministic for a seed.
 import { emptyDocument, type StoredDocument } from './document.js';
+import { seededRandom } from '../ml/seeded-random.js';
 
 const TOPICS = [
   ['ACE2', 'receptor binding of the SARS-CoV-2 spike protein', 'lung epithelial cells'],
@@ -16,14 +17,8 @@ const FINDINGS = ['increases', 'reduces', 'does not change', 'strongly predicts'
 
 export function makeTestCorpus(count: number, seed = 1): StoredDocument[] {
   const docs: StoredDocument[] = [];
-  let s = seed >>> 0;
-  const next = (n: number): number => {
-    // mulberry32
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), s | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n);
-  };
+  const random = seededRandom(seed);
+  const next = (n: number): number => Math.floor(random() * n);
   for (let i = 0; i < count; i++) {
     const [agent, mechanism, setting] = TOPICS[next(TOPICS.length)]!;
     const [, other] = TOPICS[next(TOPICS.length)]!;
