@@ -27,15 +27,15 @@ function start(name: ProcessName, restarts = 0): Promise<void> {
   children.set(name, child);
   child.stdout!.pipe(log);
   child.stderr!.pipe(log);
-  const listening = new Promise<void>((resolve) => {
-    let buffered = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      buffered += chunk.toString();
-      if (buffered.includes('"listening"')) resolve();
-      buffered = buffered.slice(-4096);
-    });
-    child.on('exit', () => resolve());
-  });
+  // Listening once its HTTP port answers /healthz (independent of the log level), or gone if it exits.
+  let exited = false;
+  child.on('exit', () => (exited = true));
+  const listening = (async () => {
+    while (!exited && !stopping) {
+      if (await fetch(`http://127.0.0.1:${ports[name].httpPort}/healthz`).then((r) => r.ok, () => false)) return;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  })();
   child.on('exit', (code, signal) => {
     children.delete(name);
     if (stopping) return;
