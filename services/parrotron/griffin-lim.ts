@@ -3,20 +3,13 @@
 // an inverse STFT (weighted overlap-add) with keeping only the phase of the re-analysed signal. Uses the
 // front end's framing (services/ml/audio/log-mel.ts: 25 ms Hann window, 10 ms hop, 512-point FFT, HTK mel).
 import FFT from 'fft.js';
-import { DEFAULT_LOG_MEL, hzToMel, melToHz, type LogMelConfig } from '../ml/audio/log-mel.js';
+import { DEFAULT_LOG_MEL, melFilters, type LogMelConfig } from '../ml/audio/log-mel.js';
 
-/** Dense filterbank [melBins × (fft/2+1)] with the same triangles as the front end. */
+/** Dense filterbank [melBins × (fft/2+1)]: the front end's own triangles (log-mel.ts), laid out in full rows. */
 export function melFilterbank(c: LogMelConfig = DEFAULT_LOG_MEL): Float64Array[] {
-  const bins = c.fftSize / 2 + 1;
-  const lo = hzToMel(c.minHz);
-  const hi = hzToMel(c.maxHz);
-  const edges = Array.from({ length: c.melBins + 2 }, (_, i) => melToHz(lo + (i * (hi - lo)) / (c.melBins + 1)));
-  return Array.from({ length: c.melBins }, (_, m) => {
-    const row = new Float64Array(bins);
-    for (let k = 0; k < bins; k++) {
-      const f = (k * c.sampleRate) / c.fftSize;
-      row[k] = Math.max(0, Math.min((f - edges[m]) / (edges[m + 1] - edges[m]), (edges[m + 2] - f) / (edges[m + 2] - edges[m + 1])));
-    }
+  return melFilters(c).map(({ first, weights }) => {
+    const row = new Float64Array(c.fftSize / 2 + 1);
+    row.set(weights, first);
     return row;
   });
 }

@@ -37,9 +37,10 @@ export function melCentresHz(config: LogMelConfig = DEFAULT_LOG_MEL): number[] {
 }
 
 /** Filter m as (first FFT bin, weights over consecutive bins). */
-interface MelFilter { first: number; weights: Float32Array }
+export interface MelFilter { first: number; weights: Float32Array }
 
-function melFilters(config: LogMelConfig): MelFilter[] {
+/** The triangular HTK mel filters of the front end (Parrotron's Griffin-Lim inverts with the same ones). */
+export function melFilters(config: LogMelConfig): MelFilter[] {
   const lo = hzToMel(config.minHz);
   const hi = hzToMel(config.maxHz);
   const edges = Array.from({ length: config.melBins + 2 }, (_, i) => melToHz(lo + (i * (hi - lo)) / (config.melBins + 1)));
