@@ -4,7 +4,7 @@
 import { channelGroups } from './channel-groups.js';
 import { coefficients, layerCosts, totalCost, type Coefficients, type LayerCostRow, type Target } from './cost-model.js';
 import { costOfSpec, solveWidthMultiplier } from './expand.js';
-import type { Dataset } from './fashion-mnist.js';
+import type { Dataset } from '../ml/idx-datasets.js';
 import { measureLatency } from './latency.js';
 import { checkNetwork, type Graph, type NetworkSpec } from './network.js';
 import { createModel } from './network-model.js';

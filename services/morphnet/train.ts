@@ -7,7 +7,7 @@ import type * as tfTypes from '@tensorflow/tfjs';
 import { tf } from '../ml/backend.js';
 import { channelGroups } from './channel-groups.js';
 import { neuronCosts, totalCost, type Coefficients } from './cost-model.js';
-import type { ImageSet } from './fashion-mnist.js';
+import type { ImageSet } from '../ml/idx-datasets.js';
 import type { NetworkModel } from './network-model.js';
 import { aliveCounts, groupGates, morphnetRegularizer, proximalStep } from './regularizer.js';
 

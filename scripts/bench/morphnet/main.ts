@@ -10,7 +10,7 @@ import { channelGroups } from '../../../services/morphnet/channel-groups.js';
 import { coefficients } from '../../../services/morphnet/cost-model.js';
 import { bn, conv, dense } from '../../../services/morphnet/example-networks.js';
 import { scaleWidths, solveWidthMultiplier } from '../../../services/morphnet/expand.js';
-import { FASHION_MNIST_DIR, loadFashionMnist } from '../../../services/morphnet/fashion-mnist.js';
+import { FASHION_MNIST_DIR, loadIdxDataset as loadFashionMnist } from '../../../services/ml/idx-datasets.js';
 import { costFunction, learnStructure, structureReport, trainFromScratch, type CycleOptions } from '../../../services/morphnet/morph-cycle.js';
 import { checkNetwork, layerWidth, type NetworkSpec } from '../../../services/morphnet/network.js';
 

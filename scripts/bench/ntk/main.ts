@@ -17,7 +17,8 @@ import type { Architecture, Layer } from '../../../services/ntk/architecture.js'
 import { empiricalKernel } from '../../../services/ntk/empirical-kernel.js';
 import type { Inputs } from '../../../services/ntk/kernel-block.js';
 import { predict } from '../../../services/ntk/predict.js';
-import { accuracy, centredOneHot, DATASET_DIRS, loadSplit, pixelStats, smallImages, vectors, type Split } from './datasets.js';
+import { DATASET_DIRS, loadSplit, type Split } from '../../../services/ml/idx-datasets.js';
+import { accuracy, centredOneHot, pixelStats, smallImages, vectors } from './datasets.js';
 import { trainFinite } from './finite-sgd.js';
 
 function arg(name: string, fallback: string): string {
