@@ -115,7 +115,7 @@ describe('wann search', () => {
     const { history, champion } = await searchWann(task, {
       population: 24, generations: 6, weights: [-2, -1, -0.5, 0.5, 1, 2], initialConnectionRate: 0.5,
       rates: { insertNode: 1, addConnection: 2, changeActivation: 1 }, connectionObjectiveProbability: 0.8,
-      elite: 2, tournament: 2, speciesThreshold: 0.5, compatibility: { connectionCoefficient: 1, activationCoefficient: 0.5 }, seed: 1,
+      elite: 2, tournament: 2, speciesThreshold: 0.5, targetSpecies: 3, compatibility: { connectionCoefficient: 1, activationCoefficient: 0.5 }, seed: 1,
     });
     assert.equal(history.length, 6);
     assert.ok(history.at(-1)!.bestMean >= history[0].bestMean, `${history[0].bestMean} → ${history.at(-1)!.bestMean}`);

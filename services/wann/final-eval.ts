@@ -1,8 +1,8 @@
 // The paper's read-out of a found network (Table / Fig. 5): performance at each shared weight, of the
 // ensemble over the weights, and after tuning the single shared weight (chosen on training data only).
 import { rollout, startStates } from './cartpole.js';
-import { compile, enabledConnections, type Genome } from './genome.js';
-import { accuracy, classScores, type Digits } from './mnist16.js';
+import { compile, enabledConnections, forward, type Genome } from './genome.js';
+import { accuracy, mnistAccuracies, type Digits } from './mnist16.js';
 
 /** Fine grid the single shared weight is tuned over (0 excluded: it zeroes every connection). */
 export const TUNING_GRID = Array.from({ length: 60 }, (_, i) => -3 + i * 0.1).filter((w) => Math.abs(w) > 1e-9).concat([3]).map((w) => Math.round(w * 10) / 10);
@@ -21,15 +21,16 @@ const structure = (g: Genome) => ({ connections: enabledConnections(g), hiddenNo
 
 export function evaluateMnist(g: Genome, weights: number[], tuneOn: Digits, test: Digits): FinalEvaluation {
   const plan = compile(g);
-  const perWeight = weights.map((w) => ({ weight: w, value: accuracy(classScores(plan, test, [w]), test.labels) }));
+  const onTest = mnistAccuracies(plan, test, weights);
+  const perWeight = weights.map((w, i) => ({ weight: w, value: onTest.perWeight[i] }));
+  const accuracyAt = (d: Digits, w: number) => accuracy(forward(plan, d.pixels, d.n, w), d.labels);
   const tunedWeight = TUNING_GRID.reduce((best, w) => {
-    const a = accuracy(classScores(plan, tuneOn, [w]), tuneOn.labels);
+    const a = accuracyAt(tuneOn, w);
     return a > best.acc ? { w, acc: a } : best;
   }, { w: weights[0], acc: -1 }).w;
   return {
-    perWeight, mean: perWeight.reduce((s, p) => s + p.value, 0) / perWeight.length,
-    ensemble: accuracy(classScores(plan, test, weights), test.labels),
-    tunedWeight, tuned: accuracy(classScores(plan, test, [tunedWeight]), test.labels), ...structure(g),
+    perWeight, mean: perWeight.reduce((s, p) => s + p.value, 0) / perWeight.length, ensemble: onTest.ensemble,
+    tunedWeight, tuned: accuracyAt(test, tunedWeight), ...structure(g),
   };
 }
 

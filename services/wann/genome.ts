@@ -4,19 +4,7 @@
 
 export const ACTIVATIONS = ['linear', 'step', 'sin', 'cos', 'gaussian', 'tanh', 'sigmoid', 'inverse', 'abs', 'relu'] as const;
 export type Activation = (typeof ACTIVATIONS)[number];
-
-export const ACTIVATION_FNS: Record<Activation, (x: number) => number> = {
-  linear: (x) => x,
-  step: (x) => (x > 0 ? 1 : 0),
-  sin: (x) => Math.sin(Math.PI * x),
-  cos: (x) => Math.cos(Math.PI * x),
-  gaussian: (x) => Math.exp(-(x * x) / 2),
-  tanh: Math.tanh,
-  sigmoid: (x) => (Math.tanh(x / 2) + 1) / 2,
-  inverse: (x) => -x,
-  abs: Math.abs,
-  relu: (x) => (x > 0 ? x : 0),
-};
+// Definitions (applied to w·Σ inputs): `activate` below; sin/cos take π·x, sigmoid is (tanh(x/2)+1)/2, inverse is −x.
 
 export type NodeKind = 'input' | 'bias' | 'output' | 'hidden';
 
@@ -50,8 +38,8 @@ export function topologicalOrder(g: Genome): number[] {
   }
   const ready = g.nodes.filter((n) => indegree.get(n.id) === 0).map((n) => n.id);
   const order: number[] = [];
-  while (ready.length) {
-    const id = ready.shift()!;
+  for (let head = 0; head < ready.length; head++) {
+    const id = ready[head];
     order.push(id);
     for (const to of out.get(id)!) {
       const d = indegree.get(to)! - 1;
@@ -82,13 +70,22 @@ export function checkGenome(g: Genome): void {
 
 export const enabledConnections = (g: Genome): number => g.connections.filter((c) => c.enabled).length;
 
-/** A genome compiled for evaluation: node slots in topological order with their incoming slots. */
+/**
+ * A genome compiled for evaluation, in typed arrays. Node slots are in topological order; each computed
+ * (hidden/output) node k has its incoming slots split into sources (inputs, bias) and computed nodes, in CSR
+ * form: `sources[sourceStart[k] .. sourceStart[k+1])`. The sources' sum does not depend on the shared weight,
+ * so `forwardWeights` forms it once and reuses it for every weight (most MNIST connections start at a pixel).
+ */
 export interface Plan {
   inputSlots: number[];
   biasSlots: number[];
   outputSlots: number[];
-  /** Non-source slots in evaluation order. */
-  steps: { slot: number; incoming: number[]; fn: (x: number) => number }[];
+  stepSlot: Int32Array;
+  stepActivation: Uint8Array;
+  sourceStart: Int32Array;
+  sources: Int32Array;
+  nodeStart: Int32Array;
+  nodes: Int32Array;
   size: number;
 }
 
@@ -97,35 +94,71 @@ export function compile(g: Genome): Plan {
   const slot = new Map(order.map((id, i) => [id, i]));
   const byId = new Map(g.nodes.map((n) => [n.id, n]));
   const incoming = new Map<number, number[]>(order.map((id) => [id, []]));
-  for (const c of g.connections) if (c.enabled) incoming.get(c.to)!.push(slot.get(c.from)!);
+  for (const c of g.connections) if (c.enabled) incoming.get(c.to)!.push(c.from);
   const slotsOf = (kind: NodeKind) => g.nodes.filter((n) => n.kind === kind).map((n) => slot.get(n.id)!);
+  const isSource = (id: number) => byId.get(id)!.kind === 'input' || byId.get(id)!.kind === 'bias';
+  const steps = order.filter((id) => !isSource(id));
+  const sourceStart = new Int32Array(steps.length + 1), nodeStart = new Int32Array(steps.length + 1);
+  const sources: number[] = [], nodes: number[] = [];
+  steps.forEach((id, k) => {
+    for (const from of incoming.get(id)!) (isSource(from) ? sources : nodes).push(slot.get(from)!);
+    sourceStart[k + 1] = sources.length;
+    nodeStart[k + 1] = nodes.length;
+  });
   return {
-    inputSlots: slotsOf('input'),
-    biasSlots: slotsOf('bias'),
-    outputSlots: slotsOf('output'),
-    steps: order.filter((id) => byId.get(id)!.kind === 'hidden' || byId.get(id)!.kind === 'output')
-      .map((id) => ({ slot: slot.get(id)!, incoming: incoming.get(id)!, fn: ACTIVATION_FNS[byId.get(id)!.activation] })),
-    size: order.length,
+    inputSlots: slotsOf('input'), biasSlots: slotsOf('bias'), outputSlots: slotsOf('output'),
+    stepSlot: Int32Array.from(steps, (id) => slot.get(id)!),
+    stepActivation: Uint8Array.from(steps, (id) => ACTIVATIONS.indexOf(byId.get(id)!.activation)),
+    sourceStart, sources: Int32Array.from(sources), nodeStart, nodes: Int32Array.from(nodes), size: order.length,
   };
 }
 
-/**
- * Feed-forward pass over a batch with one shared weight: node = act(w · Σ incoming activations).
- * `inputs[i]` holds input node i's values for the whole batch; returns one array per output node.
- */
-export function forward(plan: Plan, inputs: Float64Array[], batch: number, weight: number): Float64Array[] {
-  if (inputs.length !== plan.inputSlots.length) throw new Error(`expected ${plan.inputSlots.length} inputs, got ${inputs.length}`);
-  const values: (Float64Array | undefined)[] = new Array(plan.size);
-  plan.inputSlots.forEach((s, i) => (values[s] = inputs[i]));
-  for (const s of plan.biasSlots) values[s] = new Float64Array(batch).fill(1);
-  for (const step of plan.steps) {
-    const sum = new Float64Array(batch);
-    for (const from of step.incoming) {
-      const v = values[from]!;
-      for (let b = 0; b < batch; b++) sum[b] += v[b];
-    }
-    for (let b = 0; b < batch; b++) sum[b] = step.fn(weight * sum[b]);
-    values[step.slot] = sum;
+/** out[b] = act(w · out[b]) for the activation with index `code` in ACTIVATIONS; one tight loop per case. */
+function activate(code: number, out: Float64Array, w: number): void {
+  const n = out.length;
+  switch (ACTIVATIONS[code]) {
+    case 'linear': for (let b = 0; b < n; b++) out[b] = w * out[b]; break;
+    case 'step': for (let b = 0; b < n; b++) out[b] = w * out[b] > 0 ? 1 : 0; break;
+    case 'sin': for (let b = 0; b < n; b++) out[b] = Math.sin(Math.PI * w * out[b]); break;
+    case 'cos': for (let b = 0; b < n; b++) out[b] = Math.cos(Math.PI * w * out[b]); break;
+    case 'gaussian': for (let b = 0; b < n; b++) { const x = w * out[b]; out[b] = Math.exp(-(x * x) / 2); } break;
+    case 'tanh': for (let b = 0; b < n; b++) out[b] = Math.tanh(w * out[b]); break;
+    case 'sigmoid': for (let b = 0; b < n; b++) out[b] = (Math.tanh((w * out[b]) / 2) + 1) / 2; break;
+    case 'inverse': for (let b = 0; b < n; b++) out[b] = -w * out[b]; break;
+    case 'abs': for (let b = 0; b < n; b++) out[b] = Math.abs(w * out[b]); break;
+    case 'relu': for (let b = 0; b < n; b++) { const x = w * out[b]; out[b] = x > 0 ? x : 0; } break;
   }
-  return plan.outputSlots.map((s) => values[s]!);
 }
+
+function addInto(sum: Float64Array, v: Float64Array): void {
+  for (let b = 0; b < sum.length; b++) sum[b] += v[b];
+}
+
+/**
+ * Feed-forward passes over a batch, one per shared weight: node = act(w · Σ incoming activations).
+ * `inputs[i]` holds input node i's values for the whole batch; returns, per weight, one array per output node.
+ */
+export function forwardWeights(plan: Plan, inputs: Float64Array[], batch: number, weights: readonly number[]): Float64Array[][] {
+  if (inputs.length !== plan.inputSlots.length) throw new Error(`expected ${plan.inputSlots.length} inputs, got ${inputs.length}`);
+  const rows: Float64Array[] = new Array(plan.size);
+  plan.inputSlots.forEach((s, i) => (rows[s] = inputs[i]));
+  for (const s of plan.biasSlots) rows[s] = new Float64Array(batch).fill(1);
+  const steps = plan.stepSlot.length;
+  const sourceSums = Array.from({ length: steps }, (_, k) => {
+    const sum = new Float64Array(batch);
+    for (let j = plan.sourceStart[k]; j < plan.sourceStart[k + 1]; j++) addInto(sum, rows[plan.sources[j]]);
+    return sum;
+  });
+  return weights.map((w) => {
+    for (let k = 0; k < steps; k++) {
+      const out = sourceSums[k].slice();
+      for (let j = plan.nodeStart[k]; j < plan.nodeStart[k + 1]; j++) addInto(out, rows[plan.nodes[j]]);
+      activate(plan.stepActivation[k], out, w);
+      rows[plan.stepSlot[k]] = out;
+    }
+    return plan.outputSlots.map((s) => rows[s]);
+  });
+}
+
+export const forward = (plan: Plan, inputs: Float64Array[], batch: number, weight: number): Float64Array[] =>
+  forwardWeights(plan, inputs, batch, [weight])[0];

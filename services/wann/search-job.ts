@@ -4,10 +4,11 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { JobContext, JobType } from '../ml/job-type.js';
 import { asObject, choice, numberField, numberList, optionalString } from '../studies/spec-fields.js';
-import { swingUpTask } from './cartpole.js';
 import { drawNetwork } from './draw.js';
 import { evaluateMnist, evaluateSwingUp, type FinalEvaluation } from './final-eval.js';
-import { loadDigits, MNIST_DIR, mnistTask } from './mnist16.js';
+import { allOf, batchOf, loadDigits, MNIST_DIR } from './mnist16.js';
+import { serialEvaluator, workerEvaluator } from './population-evaluator.js';
+import { buildTask, type TaskSource } from './task-source.js';
 import { searchWann, SHARED_WEIGHTS, type GenerationReport, type SearchOptions } from './search.js';
 
 export const TASKS = ['mnist16', 'swingup'] as const;
@@ -27,9 +28,13 @@ export interface WannSearchSpec {
   trials: number;
   steps: number;
   initialConnectionRate: number;
+  /** Worker threads scoring the population; 0 = in the job's own thread. */
+  workers: number;
+  /** Wall-clock budget of the search in minutes (0 = none): it stops after the generation that passes it. */
+  minutes: number;
 }
 
-const KNOWN = ['task', 'datasetDir', 'population', 'generations', 'weights', 'seed', 'trainExamples', 'batch', 'testExamples', 'trials', 'steps', 'initialConnectionRate'];
+const KNOWN = ['task', 'datasetDir', 'population', 'generations', 'weights', 'seed', 'trainExamples', 'batch', 'testExamples', 'trials', 'steps', 'initialConnectionRate', 'workers', 'minutes'];
 
 export function validateWannSpec(raw: unknown): WannSearchSpec {
   const input = asObject(raw, KNOWN);
@@ -47,6 +52,8 @@ export function validateWannSpec(raw: unknown): WannSearchSpec {
     trials: numberField(input, 'trials', { default: 4, min: 1, max: 1000, integer: true }),
     steps: numberField(input, 'steps', { default: 1000, min: 1, max: 100000, integer: true }),
     initialConnectionRate: numberField(input, 'initialConnectionRate', { default: task === 'mnist16' ? 0.1 : 0.5, min: 0, max: 1 }),
+    workers: numberField(input, 'workers', { default: 0, min: 0, max: 64, integer: true }),
+    minutes: numberField(input, 'minutes', { default: 0, min: 0, max: 10000 }),
   };
 }
 
@@ -56,7 +63,7 @@ export function searchOptions(spec: WannSearchSpec): SearchOptions {
     initialConnectionRate: spec.initialConnectionRate,
     rates: { insertNode: 1, addConnection: 3, changeActivation: 1 },
     connectionObjectiveProbability: 0.8, elite: Math.max(1, Math.round(spec.population / 16)), tournament: 4,
-    speciesThreshold: 1, compatibility: { connectionCoefficient: 1, activationCoefficient: 0.5 },
+    speciesThreshold: 1, targetSpecies: Math.max(1, Math.round(spec.population / 16)), compatibility: { connectionCoefficient: 1, activationCoefficient: 0.5 },
   };
 }
 
@@ -70,16 +77,21 @@ export interface WannSearchResult extends Record<string, unknown> {
 export async function runWannSearch(spec: WannSearchSpec, ctx: Pick<JobContext, 'signal' | 'artifactDir' | 'reportMetrics' | 'reportProgress'>): Promise<WannSearchResult> {
   const dir = spec.datasetDir ?? MNIST_DIR;
   const train = spec.task === 'mnist16' ? loadDigits(dir, 'train', spec.trainExamples) : undefined;
-  const task = train ? mnistTask(train, spec.batch, spec.seed) : swingUpTask(spec.trials, spec.steps, spec.seed);
+  const source: TaskSource = train
+    ? { kind: 'mnist16', train, batch: spec.batch, seed: spec.seed }
+    : { kind: 'swingup', trials: spec.trials, steps: spec.steps, seed: spec.seed };
+  const task = buildTask(source);
+  const evaluator = spec.workers > 0 ? workerEvaluator(source, spec.workers) : serialEvaluator(task);
   const { champion, history } = await searchWann(task, searchOptions(spec), {
-    signal: ctx.signal,
+    signal: ctx.signal, evaluator, deadline: spec.minutes > 0 ? Date.now() + spec.minutes * 60_000 : undefined,
     onGeneration: async (r) => {
       await ctx.reportMetrics({ best_mean: r.bestMean, best_max: r.bestMax, mean_of_means: r.meanOfMeans, champion_connections: r.championConnections, species: r.species }, r.generation);
       await ctx.reportProgress((r.generation + 1) / spec.generations);
     },
-  });
+  }).finally(() => evaluator.close());
+  // The single weight is tuned on (up to 10,000) training images, never on the test set.
   const evaluation = train
-    ? evaluateMnist(champion.genome, spec.weights, train, loadDigits(dir, 't10k', spec.testExamples))
+    ? evaluateMnist(champion.genome, spec.weights, batchOf(train, Array.from({ length: Math.min(train.n, 10000) }, (_, i) => i)), allOf(loadDigits(dir, 't10k', spec.testExamples)))
     : evaluateSwingUp(champion.genome, spec.weights, spec.steps, spec.trials, spec.seed);
   const unit = spec.task === 'mnist16' ? 'test accuracy' : 'return';
   await mkdir(ctx.artifactDir, { recursive: true });

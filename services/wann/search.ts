@@ -1,8 +1,9 @@
 // The WANN search loop (paper §3): minimal initial networks → evaluate each over the shared-weight
 // series → rank by Pareto fronts of (mean, max, −connections) → speciate (NEAT) → children by mutation only.
-import { compile, enabledConnections, type Activation, type Genome, type Plan } from './genome.js';
+import { enabledConnections, type Activation, type Genome, type Plan } from './genome.js';
 import { Innovations, mutate, type MutationRates } from './mutation.js';
 import { paretoRank } from './pareto.js';
+import { serialEvaluator, type PopulationEvaluator } from './population-evaluator.js';
 import { seededRandom, type Rng } from './random.js';
 import { speciate, type Compatibility } from './species.js';
 
@@ -29,7 +30,9 @@ export interface SearchOptions {
   /** Genomes carried over unchanged, best first. */
   elite: number;
   tournament: number;
+  /** Starting compatibility threshold; it then adapts each generation to keep about `targetSpecies` species. */
   speciesThreshold: number;
+  targetSpecies: number;
   compatibility: Compatibility;
   seed: number;
 }
@@ -70,8 +73,7 @@ export function minimalGenome(task: WannTask, rate: number, rng: Rng, innovation
   return { nodes, connections };
 }
 
-export function score(task: WannTask, genome: Genome, weights: readonly number[], generation: number): Scored {
-  const performance = task.evaluate(compile(genome), weights, generation);
+export function scored(genome: Genome, performance: number[]): Scored {
   return {
     genome, performance,
     mean: performance.reduce((s, p) => s + p, 0) / performance.length,
@@ -85,41 +87,50 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 export interface SearchHooks {
   signal?: AbortSignal;
   onGeneration?: (report: GenerationReport, champion: Scored) => void | Promise<void>;
+  /** Scores the population (default: in this thread, with `task.evaluate`). */
+  evaluator?: PopulationEvaluator;
+  /** Time budget: the first generation that ends after this moment (Date.now() ms) is the last. */
+  deadline?: number;
 }
 
 /** Runs the search; returns the champion (best mean performance over the weights, last evaluation). */
 export async function searchWann(task: WannTask, o: SearchOptions, hooks: SearchHooks = {}): Promise<{ champion: Scored; history: GenerationReport[] }> {
   const rng = seededRandom(o.seed);
+  const evaluator = hooks.evaluator ?? serialEvaluator(task);
   const innovations = new Innovations(0, task.inputs + 1 + task.outputs);
   let population = Array.from({ length: o.population }, () => minimalGenome(task, o.initialConnectionRate, rng, innovations));
   let representatives: Genome[] = [];
+  let threshold = o.speciesThreshold;
   const history: GenerationReport[] = [];
   let champion: Scored | undefined;
   for (let gen = 0; gen < o.generations; gen++) {
     if (hooks.signal?.aborted) throw new Error('search cancelled');
-    const scored = population.map((g) => score(task, g, o.weights, gen));
+    const performance = await evaluator.evaluate(population, o.weights, gen);
+    const scores = population.map((g, i) => scored(g, performance[i]));
     const useConnections = rng() < o.connectionObjectiveProbability;
-    const points = scored.map((s) => (useConnections ? [s.mean, -s.connections] : [s.mean, s.max]));
-    const rank = paretoRank(points, scored.map((s) => s.mean));
-    const byRank = scored.map((_, i) => i).sort((a, b) => rank[a] - rank[b]);
-    const best = scored.reduce((a, b) => (b.mean > a.mean ? b : a));
+    const points = scores.map((s) => (useConnections ? [s.mean, -s.connections] : [s.mean, s.max]));
+    const rank = paretoRank(points, scores.map((s) => s.mean));
+    const byRank = scores.map((_, i) => i).sort((a, b) => rank[a] - rank[b]);
+    const best = scores.reduce((a, b) => (b.mean > a.mean ? b : a));
     champion = best;
-    const sp = speciate(population, representatives, o.speciesThreshold, o.compatibility);
+    const sp = speciate(population, representatives, threshold, o.compatibility);
     const speciesCount = new Set(sp.species).size;
+    // NEAT's dynamic threshold: random sparse starts are all far apart, and one species per genome selects nothing.
+    threshold *= speciesCount > o.targetSpecies ? 1.2 : speciesCount < o.targetSpecies ? 1 / 1.2 : 1;
     const report: GenerationReport = {
-      generation: gen, bestMean: best.mean, bestMax: Math.max(...scored.map((s) => s.max)),
-      meanOfMeans: scored.reduce((s, x) => s + x.mean, 0) / scored.length,
-      championConnections: best.connections, medianConnections: median(scored.map((s) => s.connections)), species: speciesCount,
+      generation: gen, bestMean: best.mean, bestMax: Math.max(...scores.map((s) => s.max)),
+      meanOfMeans: scores.reduce((s, x) => s + x.mean, 0) / scores.length,
+      championConnections: best.connections, medianConnections: median(scores.map((s) => s.connections)), species: speciesCount,
     };
     history.push(report);
     await hooks.onGeneration?.(report, best);
-    if (gen === o.generations - 1) break;
+    if (gen === o.generations - 1 || (hooks.deadline !== undefined && Date.now() > hooks.deadline)) break;
     // Offspring per species in proportion to its members' rank scores (N − rank), as NEAT shares fitness.
     const members = new Map<number, number[]>();
     sp.species.forEach((s, i) => members.set(s, [...(members.get(s) ?? []), i]));
     const share = new Map([...members].map(([s, idx]) => [s, idx.reduce((t, i) => t + (o.population - rank[i]), 0)]));
     const totalShare = [...share.values()].reduce((a, b) => a + b, 0);
-    const next: Genome[] = byRank.slice(0, o.elite).map((i) => scored[i].genome);
+    const next: Genome[] = byRank.slice(0, o.elite).map((i) => scores[i].genome);
     const slots = o.population - next.length;
     const quotas = [...members.keys()].map((s) => ({ s, n: Math.floor((slots * share.get(s)!) / totalShare) }));
     let leftover = slots - quotas.reduce((t, q) => t + q.n, 0);
@@ -133,7 +144,7 @@ export async function searchWann(task: WannTask, o: SearchOptions, hooks: Search
           const other = idx[Math.floor(rng() * idx.length)];
           if (rank[other] < rank[parent]) parent = other;
         }
-        next.push(mutate(scored[parent].genome, rng, innovations, o.rates));
+        next.push(mutate(scores[parent].genome, rng, innovations, o.rates));
       }
     }
     // Keep one representative per living species (the first member), as NEAT does between generations.

@@ -9,21 +9,38 @@ export interface Compatibility {
   activationCoefficient: number;
 }
 
-export function compatibilityDistance(a: Genome, b: Genome, k: Compatibility): number {
-  const ia = new Set(a.connections.map((c) => c.innovation)), ib = new Set(b.connections.map((c) => c.innovation));
-  let disjoint = 0;
-  for (const i of ia) if (!ib.has(i)) disjoint++;
-  for (const i of ib) if (!ia.has(i)) disjoint++;
-  const n = Math.max(ia.size, ib.size, 1);
-  const actB = new Map(b.nodes.map((x) => [x.id, x.activation]));
-  let shared = 0, differ = 0;
-  for (const x of a.nodes) {
-    const other = actB.get(x.id);
-    if (other === undefined || x.kind === 'input' || x.kind === 'bias') continue;
-    shared++;
-    if (other !== x.activation) differ++;
+/** What the distance compares, computed once per genome (speciation compares each genome with many representatives). */
+interface Features {
+  innovations: Set<number>;
+  activations: Map<number, string>;
+}
+const featureCache = new WeakMap<Genome, Features>();
+function features(g: Genome): Features {
+  let f = featureCache.get(g);
+  if (!f) {
+    f = {
+      innovations: new Set(g.connections.map((c) => c.innovation)),
+      activations: new Map(g.nodes.filter((x) => x.kind !== 'input' && x.kind !== 'bias').map((x) => [x.id, x.activation])),
+    };
+    featureCache.set(g, f);
   }
-  return (k.connectionCoefficient * disjoint) / n + (k.activationCoefficient * differ) / Math.max(shared, 1);
+  return f;
+}
+
+export function compatibilityDistance(a: Genome, b: Genome, k: Compatibility): number {
+  const fa = features(a), fb = features(b);
+  let shared = 0;
+  for (const i of fa.innovations) if (fb.innovations.has(i)) shared++;
+  const disjoint = fa.innovations.size + fb.innovations.size - 2 * shared;
+  const n = Math.max(fa.innovations.size, fb.innovations.size, 1);
+  let sharedNodes = 0, differ = 0;
+  for (const [id, activation] of fa.activations) {
+    const other = fb.activations.get(id);
+    if (other === undefined) continue;
+    sharedNodes++;
+    if (other !== activation) differ++;
+  }
+  return (k.connectionCoefficient * disjoint) / n + (k.activationCoefficient * differ) / Math.max(sharedNodes, 1);
 }
 
 /** Assign each genome to the first species whose representative is within `threshold`; else found a new one. */

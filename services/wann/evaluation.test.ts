@@ -1,0 +1,152 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'mocha';
+import { ACTIVATIONS, compile, forward, forwardWeights, topologicalOrder, type Genome } from './genome.js';
+import { accuracy, batchOf, ensembleScores, mnistAccuracies, mnistTask, type DigitStore } from './mnist16.js';
+import { Innovations, mutate } from './mutation.js';
+import { serialEvaluator, workerEvaluator } from './population-evaluator.js';
+import { seededRandom } from './random.js';
+import { minimalGenome, searchWann, SHARED_WEIGHTS, type SearchOptions } from './search.js';
+import type { TaskSource } from './task-source.js';
+
+// Reference definitions, written independently of `activate`'s loops.
+const REFERENCE: Record<(typeof ACTIVATIONS)[number], (x: number) => number> = {
+  linear: (x) => x, step: (x) => (x > 0 ? 1 : 0), sin: (x) => Math.sin(Math.PI * x), cos: (x) => Math.cos(Math.PI * x),
+  gaussian: (x) => Math.exp(-x * x / 2), tanh: Math.tanh, sigmoid: (x) => 1 / (1 + Math.exp(-x)), inverse: (x) => -x,
+  abs: Math.abs, relu: (x) => Math.max(0, x),
+};
+
+/** Node values by the definition node = act(w · Σ incoming), one example at a time. */
+function referenceOutputs(g: Genome, x: number[], w: number): number[] {
+  const value = new Map<number, number>();
+  const inputs = g.nodes.filter((n) => n.kind === 'input');
+  for (const id of topologicalOrder(g)) {
+    const node = g.nodes.find((n) => n.id === id)!;
+    if (node.kind === 'input') value.set(id, x[inputs.indexOf(node)]);
+    else if (node.kind === 'bias') value.set(id, 1);
+    else {
+      const sum = g.connections.filter((c) => c.enabled && c.to === id).reduce((s, c) => s + value.get(c.from)!, 0);
+      value.set(id, REFERENCE[node.activation](w * sum));
+    }
+  }
+  return g.nodes.filter((n) => n.kind === 'output').map((n) => value.get(n.id)!);
+}
+
+/** A synthetic 16×16 digit store (SharedArrayBuffer-backed like the real one): class c lights row block c. */
+function syntheticStore(n: number, seed: number): DigitStore {
+  const rng = seededRandom(seed);
+  const pixels = new Float32Array(new SharedArrayBuffer(n * 256 * 4)), labels = new Uint8Array(new SharedArrayBuffer(n));
+  for (let i = 0; i < n; i++) {
+    labels[i] = Math.floor(rng() * 10);
+    for (let p = 0; p < 256; p++) pixels[i * 256 + p] = 0.3 * rng() + (Math.floor(p / 25) === labels[i] ? 0.7 : 0);
+  }
+  return { pixels, labels, n };
+}
+
+describe('wann vectorised evaluation', () => {
+  it('forwardWeights matches the per-example definition on randomly grown networks, at every weight', () => {
+    const rng = seededRandom(11);
+    const task = { inputs: 3, outputs: 2, outputActivation: 'linear' as const, evaluate: () => [] };
+    const innovations = new Innovations(0, 6);
+    let g = minimalGenome(task, 0.5, rng, innovations);
+    for (let i = 0; i < 60; i++) g = mutate(g, rng, innovations, { insertNode: 1, addConnection: 2, changeActivation: 2 });
+    const examples = Array.from({ length: 7 }, () => [rng() * 2 - 1, rng() * 2 - 1, rng() * 2 - 1]);
+    const columns = [0, 1, 2].map((k) => Float64Array.from(examples, (x) => x[k]));
+    const plan = compile(g);
+    const all = forwardWeights(plan, columns, examples.length, SHARED_WEIGHTS);
+    SHARED_WEIGHTS.forEach((w, wi) => {
+      const single = forward(plan, columns, examples.length, w);
+      examples.forEach((x, b) => referenceOutputs(g, x, w).forEach((v, o) => {
+        assert.ok(Math.abs(all[wi][o][b] - v) < 1e-9, `w=${w} example ${b} output ${o}: ${all[wi][o][b]} vs ${v}`);
+        assert.equal(single[o][b], all[wi][o][b]);
+      }));
+    });
+  });
+});
+
+describe('wann ensemble over shared weights', () => {
+  // 10 inputs, 10 outputs, input c → output c: output_c = w · x_c, so the instance at −w ranks classes backwards.
+  const mirror: Genome = {
+    nodes: [
+      ...Array.from({ length: 10 }, (_, i) => ({ id: i, kind: 'input' as const, activation: 'linear' as const })),
+      { id: 10, kind: 'bias', activation: 'linear' },
+      ...Array.from({ length: 10 }, (_, c) => ({ id: 11 + c, kind: 'output' as const, activation: 'linear' as const })),
+    ],
+    connections: Array.from({ length: 10 }, (_, c) => ({ from: c, to: 11 + c, enabled: true, innovation: c })),
+  };
+  const rng = seededRandom(4);
+  const n = 200;
+  const labels = Uint8Array.from({ length: n }, () => Math.floor(rng() * 10));
+  const pixels = Array.from({ length: 10 }, (_, c) => Float64Array.from(labels, (y) => (c === y ? 3 : rng())));
+
+  it('combines the instances\' softmax votes, so a sign-flipped instance does not cancel the right one', () => {
+    const plan = compile(mirror);
+    const { perWeight, ensemble } = mnistAccuracies(plan, { pixels, labels, n }, [-1, 1]);
+    assert.equal(perWeight[1], 1);
+    assert.ok(perWeight[0] < 0.05, `at w = −1 the network picks the smallest input: ${perWeight[0]}`);
+    assert.equal(ensemble, 1, 'the confident +1 instance outvotes the diffuse −1 instance');
+    // Summing raw outputs over ±w cancels to 0 for every class (summed log-softmax is likewise flat across classes).
+    const outputs = forwardWeights(plan, pixels, n, [-1, 1]);
+    const rawSum = Array.from({ length: 10 }, (_, c) => outputs[0][c][0] + outputs[1][c][0]);
+    assert.ok(rawSum.every((v) => Math.abs(v) < 1e-12));
+  });
+
+  it('sums per-instance softmax probabilities', () => {
+    const a = [Float64Array.of(2), Float64Array.of(0), Float64Array.of(0)];
+    const b = [Float64Array.of(0), Float64Array.of(0), Float64Array.of(1.5)];
+    const scores = ensembleScores([a, b], 1).map((s) => s[0]);
+    const softmax = (z: number[]) => z.map((v) => Math.exp(v) / z.reduce((t, u) => t + Math.exp(u), 0));
+    const expected = softmax([2, 0, 0]).map((p, c) => p + softmax([0, 0, 1.5])[c]);
+    scores.forEach((s, c) => assert.ok(Math.abs(s - expected[c]) < 1e-12));
+    assert.equal(accuracy(ensembleScores([a, b], 1), Uint8Array.of(0)), 1);
+  });
+});
+
+describe('wann parallel evaluation', () => {
+  const options = (population: number, generations: number): SearchOptions => ({
+    population, generations, weights: SHARED_WEIGHTS, initialConnectionRate: 0.05,
+    rates: { insertNode: 1, addConnection: 3, changeActivation: 1 }, connectionObjectiveProbability: 0.8,
+    elite: 2, tournament: 3, speciesThreshold: 1, targetSpecies: 3, compatibility: { connectionCoefficient: 1, activationCoefficient: 0.5 }, seed: 5,
+  });
+
+  it('worker threads and the serial evaluator give identical scores and identical searches', async () => {
+    const train = syntheticStore(300, 2);
+    const source: TaskSource = { kind: 'mnist16', train, batch: 100, seed: 3 };
+    const task = mnistTask(train, 100, 3);
+    const parallel = workerEvaluator(source, 2);
+    try {
+      const rng = seededRandom(8), innovations = new Innovations(0, 267);
+      const genomes = Array.from({ length: 9 }, () => minimalGenome(task, 0.05, rng, innovations));
+      assert.deepEqual(await parallel.evaluate(genomes, SHARED_WEIGHTS, 4), await serialEvaluator(task).evaluate(genomes, SHARED_WEIGHTS, 4));
+      const serialRun = await searchWann(task, options(12, 4));
+      const parallelRun = await searchWann(task, options(12, 4), { evaluator: parallel });
+      assert.deepEqual(parallelRun.history, serialRun.history);
+      assert.deepEqual(parallelRun.champion, serialRun.champion);
+      assert.ok(serialRun.history.at(-1)!.bestMean > 0.15, 'the search learns the synthetic classes above chance');
+    } finally {
+      await parallel.close();
+    }
+  });
+
+  it('a failing worker rejects the evaluation with the worker\'s message', async () => {
+    const parallel = workerEvaluator({ kind: 'swingup', trials: 1, steps: 5, seed: 1 }, 1);
+    try {
+      const broken = { nodes: [], connections: [{ from: 0, to: 1, enabled: true, innovation: 0 }] } as Genome;
+      await assert.rejects(parallel.evaluate([broken], [1], 0), /evaluation worker/);
+    } finally {
+      await parallel.close();
+    }
+  });
+});
+
+describe('wann MNIST minibatches', () => {
+  it('draws the same batch for a generation in every task instance (workers rebuild the task)', () => {
+    const train = syntheticStore(500, 1);
+    const a = mnistTask(train, 50, 9), b = mnistTask(train, 50, 9);
+    const g = minimalGenome(a, 0.1, seededRandom(2), new Innovations(0, 267));
+    const plan = compile(g);
+    assert.deepEqual(a.evaluate(plan, SHARED_WEIGHTS, 3), b.evaluate(plan, SHARED_WEIGHTS, 3));
+    const whole = batchOf(train, [0, 1, 2]);
+    assert.deepEqual([...whole.labels], [train.labels[0], train.labels[1], train.labels[2]]);
+    assert.equal(whole.pixels[17][2], train.pixels[2 * 256 + 17]);
+  });
+});
