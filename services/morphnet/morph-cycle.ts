@@ -79,7 +79,17 @@ export function structureReport(net: NetworkSpec, coef: Coefficients): Structure
   };
 }
 
-export interface LearnedStructure { net: NetworkSpec; removed: string[]; regularizedAccuracy: number }
+/** Prunable channels after the regularized phase: dead (|gate| ≤ threshold), barely alive (≤ 10× the threshold), alive. */
+export interface GateCensus { dead: number; nearThreshold: number; alive: number }
+
+export interface LearnedStructure { net: NetworkSpec; removed: string[]; regularizedAccuracy: number; gates: GateCensus }
+
+function gateCensus(gates: number[][], threshold: number): GateCensus {
+  const finite = gates.flat().filter(Number.isFinite);
+  const dead = finite.filter((g) => g <= threshold).length;
+  const nearThreshold = finite.filter((g) => g > threshold && g <= 10 * threshold).length;
+  return { dead, nearThreshold, alive: finite.length - dead };
+}
 
 /** Train with the MorphNet regularizer and shrink to the alive neurons. */
 export async function learnStructure(seed: Graph, coef: Coefficients, data: Dataset, opts: CycleOptions, hooks: CycleHooks = {}): Promise<LearnedStructure> {
@@ -98,8 +108,9 @@ export async function learnStructure(seed: Graph, coef: Coefficients, data: Data
       },
     });
     const regularizedAccuracy = await evaluate(model, data.test);
-    const { net, removed } = shrink(seed, channelGroups(seed), groupGates(model, channelGroups(seed)), opts.aliveThreshold);
-    return { net, removed, regularizedAccuracy };
+    const gates = groupGates(model, channelGroups(seed));
+    const { net, removed } = shrink(seed, channelGroups(seed), gates, opts.aliveThreshold);
+    return { net, removed, regularizedAccuracy, gates: gateCensus(gates, opts.aliveThreshold) };
   } finally {
     model.dispose();
   }

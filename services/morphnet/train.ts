@@ -1,10 +1,13 @@
-// Minibatch training of a NetworkModel with softmax cross-entropy (Adam), or, with MorphNet's regularizer
+// Minibatch training of a NetworkModel with softmax cross-entropy (Adam, learning rate cosine-decayed to 0 over
+// the run, so runs end converged rather than at a noisy iterate), or, with MorphNet's regularizer
 // scaled by strength / initial cost (so `strength` means the same for any network and target), by momentum
 // SGD plus the regularizer's proximal step. SGD there, not Adam: Adam normalizes every parameter's step, so
 // a gate would shrink at the same pace whatever its usefulness and cost — the trade-off the regularizer
 // strength is meant to set would be lost.
 import type * as tfTypes from '@tensorflow/tfjs';
 import { tf } from '../ml/backend.js';
+import { cosineDecay } from '../ml/lr-schedules.js';
+import { setLearningRate } from '../ml/train-loop.js';
 import { channelGroups } from './channel-groups.js';
 import { neuronCosts, totalCost, type Coefficients } from './cost-model.js';
 import type { ImageSet } from '../ml/idx-datasets.js';
@@ -39,6 +42,7 @@ export async function train(model: NetworkModel, data: ImageSet, opts: TrainOpti
   const reg = opts.regularizer;
   const sgdRate = reg?.learningRate ?? 0.05;
   const optimizer = reg ? tf.train.momentum(sgdRate, 0.9) : tf.train.adam(opts.learningRate ?? 2e-3);
+  const adamRate = cosineDecay(opts.learningRate ?? 2e-3, opts.steps);
   const initialCost = reg ? totalCost(model.graph, groups, reg.coef) : 0;
   let costs = reg ? neuronCosts(model.graph, groups, reg.coef) : [];
   let order = shuffled(data.labels.length, opts.seed);
@@ -53,6 +57,7 @@ export async function train(model: NetworkModel, data: ImageSet, opts: TrainOpti
       if (reg && step % (reg.refreshEvery ?? 10) === 0) {
         costs = neuronCosts(model.graph, groups, reg.coef, aliveCounts(groupGates(model, groups), reg.threshold));
       }
+      if (!reg) setLearningRate(optimizer, adamRate(step - 1));
       const { x, y } = makeBatch(data, batch);
       let stats: { layer: string; mean: tfTypes.Tensor; variance: tfTypes.Tensor }[] = [];
       const loss = optimizer.minimize(() => {

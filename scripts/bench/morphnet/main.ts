@@ -1,155 +1,234 @@
-// MorphNet on a deliberately over-wide CNN on Fashion-MNIST: accuracy vs FLOPs of the uniform
-// width-multiplier baseline and of MorphNet structures (FLOP target at several strengths, size target),
-// each retrained from scratch with the same steps; the FLOP-learned structure expanded back to the seed's
-// FLOPs; and how FLOP- and size-targeted structures differ layer by layer.
-//   npm run bench:morphnet -- [--data DIR] [--steps N] [--train-examples N] [--test-examples N] [--batch N]
-//     [--multipliers 1,0.75,0.5] [--strengths 1,4,12] [--size-strength 4] [--threshold 0.01] [--seed 1] [--json]
+// MorphNet on a deliberately over-wide CNN on Fashion-MNIST (its 14×14 conv layers carry most FLOPs):
+// accuracy vs FLOPs of the uniform width-multiplier baseline and of MorphNet structures (FLOP target at
+// several strengths, size target), every network retrained from scratch with the same schedule over several
+// seeds (mean ± std); the FLOP saving at equal accuracy on the interpolated baseline curve; one FLOP-learned
+// structure expanded back to the seed's FLOPs; FLOP- vs size-targeted widths layer by layer.
+//   npm run bench:morphnet -- [--data DIR] [--steps N] [--batch N] [--train-examples N] [--test-examples N]
+//     [--multipliers 1,0.75,0.5,0.35] [--strengths 2,5,12] [--size-strength 6] [--expand-strength 5]
+//     [--threshold 0.01] [--seeds 1,2,3] [--structure-seed 1] [--parts baseline,morph]
+//     [--structures FILE] [--results FILE] [--aggregate FILE,FILE] [--json]
+// Splitting across processes: --parts baseline in one, --parts morph in another, each with --results FILE;
+// then --aggregate A,B prints the table of both (the structures are learned once, cached in --structures).
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { initBackend } from '../../../services/ml/backend.js';
+import { FASHION_MNIST_DIR, loadIdxDataset } from '../../../services/ml/idx-datasets.js';
 import { channelGroups } from '../../../services/morphnet/channel-groups.js';
 import { coefficients } from '../../../services/morphnet/cost-model.js';
 import { bn, conv, dense } from '../../../services/morphnet/example-networks.js';
 import { scaleWidths, solveWidthMultiplier } from '../../../services/morphnet/expand.js';
-import { FASHION_MNIST_DIR, loadIdxDataset as loadFashionMnist } from '../../../services/ml/idx-datasets.js';
-import { costFunction, learnStructure, structureReport, trainFromScratch, type CycleOptions } from '../../../services/morphnet/morph-cycle.js';
+import { costFunction, learnStructure, structureReport, trainFromScratch, type CycleOptions, type GateCensus } from '../../../services/morphnet/morph-cycle.js';
 import { checkNetwork, layerWidth, type NetworkSpec } from '../../../services/morphnet/network.js';
+import { BaselineCurve, summarize, type Summary } from './curve.js';
 
 const { values: args } = parseArgs({
   options: {
     data: { type: 'string', default: FASHION_MNIST_DIR },
-    steps: { type: 'string', default: '300' },
+    steps: { type: 'string', default: '400' },
+    batch: { type: 'string', default: '128' },
     'train-examples': { type: 'string', default: '60000' },
     'test-examples': { type: 'string', default: '10000' },
-    batch: { type: 'string', default: '64' },
-    multipliers: { type: 'string', default: '1,0.75,0.5' },
-    strengths: { type: 'string', default: '1,4,12' },
-    'size-strength': { type: 'string', default: '4' },
+    multipliers: { type: 'string', default: '1,0.75,0.5,0.35' },
+    strengths: { type: 'string', default: '2,5,12' },
+    'size-strength': { type: 'string', default: '6' },
+    'expand-strength': { type: 'string', default: '5' },
     threshold: { type: 'string', default: '0.01' },
-    seed: { type: 'string', default: '1' },
+    seeds: { type: 'string', default: '1,2,3' },
+    'structure-seed': { type: 'string', default: '1' },
+    parts: { type: 'string', default: 'baseline,morph' },
+    structures: { type: 'string' },
+    results: { type: 'string' },
+    aggregate: { type: 'string' },
     json: { type: 'boolean', default: false },
   },
 });
 const list = (s: string): number[] => s.split(',').map(Number);
 
-/** Over-wide for Fashion-MNIST on purpose: MorphNet has neurons to find worthless. */
+/** Over-wide for Fashion-MNIST on purpose, with conv2 (24×24 channels at 14×14) carrying two thirds of the FLOPs. */
 const seedNet: NetworkSpec = {
   name: 'over-wide-cnn',
   input: { height: 28, width: 28, channels: 1 },
   layers: [
-    conv('conv1', 32, { stride: 2 }), bn('bn1'),
-    conv('conv2', 48, { stride: 2 }), bn('bn2'),
-    conv('conv3', 48), bn('bn3'),
+    conv('conv1', 24, { stride: 2 }), bn('bn1'),
+    conv('conv2', 24), bn('bn2'),
+    conv('conv3', 32, { stride: 2 }), bn('bn3'),
     dense('fc', 64), bn('bn4'),
     dense('logits', 10),
   ],
 };
-
-const backend = await initBackend();
-const started = Date.now();
-const data = loadFashionMnist(args.data, Number(args['train-examples']), Number(args['test-examples']));
-const steps = Number(args.steps);
-const opts: CycleOptions = {
-  network: seedNet, target: 'flops', strength: 1, aliveThreshold: Number(args.threshold), budget: 0,
-  trainSteps: steps, retrainSteps: steps, batchSize: Number(args.batch), learningRate: 2e-3, seed: Number(args.seed),
-};
 const seed = checkNetwork(seedNet);
 const flopCoef = coefficients(seed, 'flops');
-const sizeCoef = coefficients(seed, 'size');
 const flopsOf = costFunction(flopCoef);
 
-const widthsOf = (net: NetworkSpec): string => net.layers.flatMap((l) => (layerWidth(l) === undefined ? [] : [`${l.name} ${layerWidth(l)}`])).join(', ');
+type Kind = 'baseline' | 'flops' | 'size' | 'expanded';
+interface NetworkEntry { kind: Kind; net: NetworkSpec; flops: number; params: number; note: string }
+interface Results {
+  config: Record<string, string>;
+  networks: Record<string, NetworkEntry>;
+  accuracies: { label: string; seed: number; accuracy: number }[];
+}
+interface LearnedEntry { net: NetworkSpec; regularizedAccuracy: number; gates: GateCensus }
 
-interface Point { label: string; net: NetworkSpec; flops: number; params: number; accuracy: number }
-const points: Point[] = [];
+const started = Date.now();
 const log = (line: string): void => { process.stderr.write(`${line}  [${((Date.now() - started) / 1000).toFixed(0)} s]\n`); };
-async function measure(label: string, net: NetworkSpec): Promise<Point> {
-  const accuracy = await trainFromScratch(net, data, { ...opts, steps });
-  const report = structureReport(net, flopCoef);
-  const point = { label, net, flops: report.flops, params: report.params, accuracy };
-  points.push(point);
-  log(`${label}: ${report.flops} FLOPs, accuracy ${(100 * accuracy).toFixed(2)} %`);
-  return point;
+const training = { steps: args.steps, batch: args.batch, 'train-examples': args['train-examples'], 'test-examples': args['test-examples'] };
+const readJson = <T>(path: string): T => JSON.parse(readFileSync(path, 'utf8')) as T;
+function writeJson(path: string, value: unknown): void {
+  writeFileSync(`${path}.tmp`, JSON.stringify(value));
+  renameSync(`${path}.tmp`, path);
 }
 
+const results: Results = args.aggregate ? mergeResults(args.aggregate.split(',')) : await runParts();
+report(results);
 
-const morph: Point[] = [];
-for (const strength of list(args.strengths)) {
-  const learned = await learnStructure(seed, flopCoef, data, { ...opts, strength });
-  log(`FLOP regularizer ${strength}: regularized accuracy ${(100 * learned.regularizedAccuracy).toFixed(2)} %, widths ${widthsOf(learned.net)}`);
-  morph.push(await measure(`MorphNet FLOPs s=${strength}`, learned.net));
+function mergeResults(files: string[]): Results {
+  const merged: Results = { config: {}, networks: {}, accuracies: [] };
+  for (const file of files) {
+    const r = readJson<Results>(file);
+    for (const [k, v] of Object.entries(training)) {
+      if (r.config[k] !== undefined && merged.config[k] !== undefined && r.config[k] !== merged.config[k]) {
+        throw new Error(`${file}: ${k}=${r.config[k]} differs from ${merged.config[k]}; only runs of one schedule can be merged`);
+      }
+    }
+    Object.assign(merged.config, r.config);
+    Object.assign(merged.networks, r.networks);
+    for (const a of r.accuracies) if (!merged.accuracies.some((m) => m.label === a.label && m.seed === a.seed)) merged.accuracies.push(a);
+  }
+  return merged;
 }
-const sizeLearned = await learnStructure(seed, sizeCoef, data, { ...opts, target: 'size', strength: Number(args['size-strength']) });
-log(`size regularizer: widths ${widthsOf(sizeLearned.net)}`);
-const sizePoint = await measure(`MorphNet size s=${args['size-strength']}`, sizeLearned.net);
 
-const baseline: Point[] = [];
-for (const m of list(args.multipliers)) baseline.push(await measure(`uniform ×${m}`, scaleWidths(seed, channelGroups(seed), m)));
-const original = baseline.find((p) => p.label === 'uniform ×1') ?? baseline[0];
-
-/** Baseline FLOPs reaching `accuracy`, interpolating accuracy linearly in log FLOPs between baseline points. */
-function baselineFlopsAt(accuracy: number): number | undefined {
-  const sorted = [...baseline].sort((a, b) => a.flops - b.flops);
-  for (let i = 1; i < sorted.length; i++) {
-    const [a, b] = [sorted[i - 1], sorted[i]];
-    if ((accuracy - a.accuracy) * (accuracy - b.accuracy) <= 0 && a.accuracy !== b.accuracy) {
-      const t = (accuracy - a.accuracy) / (b.accuracy - a.accuracy);
-      return Math.exp(Math.log(a.flops) + t * (Math.log(b.flops) - Math.log(a.flops)));
+async function runParts(): Promise<Results> {
+  const backend = await initBackend();
+  const data = loadIdxDataset(args.data, Number(args['train-examples']), Number(args['test-examples']));
+  const parts = args.parts.split(',');
+  const out: Results = { config: { ...training, backend, parts: args.parts }, networks: {}, accuracies: [] };
+  const add = (label: string, kind: Kind, net: NetworkSpec, note = ''): void => {
+    const r = structureReport(net, flopCoef);
+    out.networks[label] = { kind, net, flops: r.flops, params: r.params, note };
+  };
+  if (parts.includes('baseline')) for (const m of list(args.multipliers)) add(`uniform ×${m}`, 'baseline', scaleWidths(seed, channelGroups(seed), m));
+  if (parts.includes('morph')) {
+    const learned = await learnedStructures(data);
+    for (const [label, l] of Object.entries(learned)) {
+      const census = `gates dead/near/alive ${l.gates.dead}/${l.gates.nearThreshold}/${l.gates.alive}, regularized acc ${(100 * l.regularizedAccuracy).toFixed(2)} %`;
+      add(label, label.startsWith('MorphNet size') ? 'size' : 'flops', l.net, census);
+    }
+    const toExpand = learned[`MorphNet FLOPs s=${args['expand-strength']}`];
+    if (!toExpand) throw new Error(`--expand-strength ${args['expand-strength']} is not one of --strengths ${args.strengths}`);
+    const expansion = solveWidthMultiplier(checkNetwork(toExpand.net), flopsOf(seedNet), flopsOf);
+    add(`expanded s=${args['expand-strength']} ×${expansion.multiplier.toFixed(3)}`, 'expanded', expansion.net);
+  }
+  const opts = { steps: Number(args.steps), batchSize: Number(args.batch), learningRate: 2e-3 };
+  for (const s of list(args.seeds)) {
+    for (const [label, entry] of Object.entries(out.networks)) {
+      const accuracy = await trainFromScratch(entry.net, data, { ...opts, seed: s });
+      out.accuracies.push({ label, seed: s, accuracy });
+      log(`${label} seed ${s}: ${entry.flops} FLOPs, accuracy ${(100 * accuracy).toFixed(2)} %`);
+      if (args.results) writeJson(args.results, out);
     }
   }
-  return undefined;
+  return out;
 }
-/** Baseline accuracy at `flops`, interpolated the same way (clamped to the curve's ends). */
-function baselineAccuracyAt(flops: number): number {
-  const sorted = [...baseline].sort((a, b) => a.flops - b.flops);
-  if (flops <= sorted[0].flops) return sorted[0].accuracy;
-  for (let i = 1; i < sorted.length; i++) {
-    const [a, b] = [sorted[i - 1], sorted[i]];
-    if (flops <= b.flops) return a.accuracy + ((Math.log(flops) - Math.log(a.flops)) / (Math.log(b.flops) - Math.log(a.flops))) * (b.accuracy - a.accuracy);
+
+/** The regularized phase once per strength (seed --structure-seed), cached in --structures when given. */
+async function learnedStructures(data: Parameters<typeof learnStructure>[2]): Promise<Record<string, LearnedEntry>> {
+  const key = { ...training, strengths: args.strengths, 'size-strength': args['size-strength'], threshold: args.threshold, 'structure-seed': args['structure-seed'], net: JSON.stringify(seedNet) };
+  if (args.structures && existsSync(args.structures)) {
+    const cached = readJson<{ key: typeof key; learned: Record<string, LearnedEntry> }>(args.structures);
+    if (JSON.stringify(cached.key) === JSON.stringify(key)) { log(`structures from ${args.structures}`); return cached.learned; }
+    log(`${args.structures} was learned with other settings; learning again`);
   }
-  return sorted.at(-1)!.accuracy;
+  const base: CycleOptions = {
+    network: seedNet, target: 'flops', strength: 1, aliveThreshold: Number(args.threshold), budget: 0,
+    trainSteps: Number(args.steps), retrainSteps: 0, batchSize: Number(args.batch), learningRate: 2e-3, seed: Number(args['structure-seed']),
+  };
+  const learned: Record<string, LearnedEntry> = {};
+  const runs: [string, CycleOptions][] = [
+    ...list(args.strengths).map((s): [string, CycleOptions] => [`MorphNet FLOPs s=${s}`, { ...base, strength: s }]),
+    [`MorphNet size s=${args['size-strength']}`, { ...base, target: 'size', strength: Number(args['size-strength']) }],
+  ];
+  for (const [label, o] of runs) {
+    const l = await learnStructure(seed, coefficients(seed, o.target), data, o);
+    learned[label] = { net: l.net, regularizedAccuracy: l.regularizedAccuracy, gates: l.gates };
+    log(`${label}: ${flopsOf(l.net)} FLOPs, widths ${widthsOf(l.net)}, gates dead/near/alive ${l.gates.dead}/${l.gates.nearThreshold}/${l.gates.alive}`);
+  }
+  if (args.structures) writeJson(args.structures, { key, learned });
+  return learned;
 }
 
-// Expand the strongest-regularized FLOP structure back to the seed's FLOPs and retrain it.
-const learnedForExpansion = morph[morph.length - 1];
-const expansion = solveWidthMultiplier(checkNetwork(learnedForExpansion.net), flopsOf(seedNet), flopsOf);
-const expanded = await measure(`expanded ×${expansion.multiplier.toFixed(3)}`, expansion.net);
-
-const pct = (x: number): string => (100 * x).toFixed(2);
-console.log(`\nMorphNet on Fashion-MNIST (${args['train-examples']} train / ${args['test-examples']} test examples, ${steps} steps × batch ${args.batch} per training, backend ${backend})`);
-console.log('| network | FLOPs | params | test acc % | baseline acc % at these FLOPs | FLOP saving vs baseline at equal acc |');
-console.log('|---|---:|---:|---:|---:|---:|');
-const savings = new Map<Point, number | undefined>();
-for (const p of points) {
-  const atAcc = baselineFlopsAt(p.accuracy);
-  const saving = atAcc === undefined ? undefined : 1 - p.flops / atAcc;
-  savings.set(p, saving);
-  console.log(`| ${p.label} | ${p.flops} | ${p.params} | ${pct(p.accuracy)} | ${pct(baselineAccuracyAt(p.flops))} | ${saving === undefined ? 'outside curve' : `${pct(saving)} %`} |`);
+function widthsOf(net: NetworkSpec): string {
+  return net.layers.flatMap((l) => (layerWidth(l) === undefined ? [] : [`${l.name} ${layerWidth(l)}`])).join(', ');
 }
 
-console.log('\nPer-layer widths: seed, FLOP-targeted (each strength), size-targeted, expanded');
-const widthCols = [seedNet, ...morph.map((p) => p.net), sizePoint.net, expanded.net];
-console.log(`| layer | seed | ${morph.map((p) => p.label.replace('MorphNet ', '')).join(' | ')} | size | expanded |`);
-console.log(`|---|${widthCols.map(() => '---:').join('|')}|`);
-for (const layer of seedNet.layers) {
-  if (layerWidth(layer) === undefined) continue;
-  const cells = widthCols.map((net) => { const l = net.layers.find((x) => x.name === layer.name); return l ? String(layerWidth(l)) : 'removed'; });
-  console.log(`| ${layer.name} | ${cells.join(' | ')} |`);
+function report(r: Results): void {
+  const acc = new Map<string, Summary>();
+  for (const label of Object.keys(r.networks)) {
+    const xs = r.accuracies.filter((a) => a.label === label).map((a) => a.accuracy);
+    if (xs.length > 0) acc.set(label, summarize(xs));
+  }
+  const entries = Object.entries(r.networks).filter(([label]) => acc.has(label));
+  const baseline = new BaselineCurve(entries.filter(([, e]) => e.kind === 'baseline').map(([label, e]) => ({ flops: e.flops, acc: acc.get(label)! })));
+  const pt = (x: number): string => (100 * x).toFixed(2);
+  const seedsOf = (label: string): string => r.accuracies.filter((a) => a.label === label).map((a) => a.seed).join(',');
+  const c = r.config;
+  console.log(`\nMorphNet on Fashion-MNIST (${c['train-examples']} train / ${c['test-examples']} test images, ${c.steps} steps × batch ${c.batch} per training, Adam 2e-3 cosine-decayed; backend ${c.backend})`);
+  console.log('| network | FLOPs | params | seeds | test acc % (mean ± std) | baseline acc % at these FLOPs | baseline FLOPs at this acc | FLOP saving at equal acc (±1 s.e.) |');
+  console.log('|---|---:|---:|---|---:|---:|---:|---:|');
+  const savings = new Map<string, number | undefined>();
+  for (const [label, e] of entries.sort(([, a], [, b]) => kindOrder(a.kind) - kindOrder(b.kind) || b.flops - a.flops)) {
+    const a = acc.get(label)!;
+    const base = baseline.accuracyAt(e.flops);
+    const sem = Math.hypot(a.sem, base.sem);
+    const saving = baseline.savingAt(e.flops, a.mean);
+    savings.set(label, saving);
+    const range = [baseline.savingAt(e.flops, a.mean - sem), baseline.savingAt(e.flops, a.mean + sem)].map((s) => (s === undefined ? 'off' : pt(s))).join('…');
+    const atAcc = baseline.flopsAt(a.mean);
+    console.log(`| ${label} | ${e.flops} | ${e.params} | ${seedsOf(label)} | ${pt(a.mean)} ± ${pt(a.std)} | ${pt(base.mean)} | ${atAcc === undefined ? 'off curve' : Math.round(atAcc)} | ${saving === undefined ? 'off curve' : `${pt(saving)} % (${range})`} |`);
+  }
+  for (const [label, e] of entries) if (e.note) console.log(`${label}: ${e.note}`);
+
+  const cols = entries.filter(([, e]) => e.kind !== 'baseline');
+  console.log('\nPer-layer widths: seed, FLOP-targeted (each strength), size-targeted, expanded');
+  console.log(`| layer | seed | ${cols.map(([label]) => label.replace('MorphNet ', '')).join(' | ')} |`);
+  console.log(`|---|---:|${cols.map(() => '---:').join('|')}|`);
+  for (const layer of seedNet.layers) {
+    if (layerWidth(layer) === undefined) continue;
+    const cells = cols.map(([, e]) => { const l = e.net.layers.find((x) => x.name === layer.name); return l ? String(layerWidth(l)) : 'removed'; });
+    console.log(`| ${layer.name} | ${layerWidth(layer)} | ${cells.join(' | ')} |`);
+  }
+
+  // Headline: the FLOP-targeted structure with the largest saving at equal accuracy.
+  const flopPoints = entries.filter(([, e]) => e.kind === 'flops');
+  const best = flopPoints.reduce<[string, NetworkEntry] | undefined>((b, p) => (b === undefined || (savings.get(p[0]) ?? -Infinity) > (savings.get(b[0]) ?? -Infinity) ? p : b), undefined);
+  const original = entries.find(([label]) => label === 'uniform ×1');
+  const expanded = entries.find(([, e]) => e.kind === 'expanded');
+  const gain = original && expanded ? difference(acc.get(expanded[0])!, acc.get(original[0])!) : undefined;
+  const headline = {
+    flop_saving_pct: best ? Number(pt(savings.get(best[0]) ?? NaN)) : null,
+    acc_loss_pt: best ? Number(pt(baseline.accuracyAt(best[1].flops).mean - acc.get(best[0])!.mean)) : null,
+    expanded_acc_gain_pt: gain ? Number(pt(gain.mean)) : null,
+    expanded_acc_gain_sem_pt: gain ? Number(pt(gain.sem)) : null,
+    morphnet: best?.[0] ?? null,
+    morphnet_flops: best?.[1].flops ?? null,
+    seed_flops: flopsOf(seedNet),
+    seed_acc_pct: original ? Number(pt(acc.get(original[0])!.mean)) : null,
+    expanded_acc_pct: expanded ? Number(pt(acc.get(expanded[0])!.mean)) : null,
+    steps_per_training: Number(c.steps),
+    seeds: Math.max(...[...acc.values()].map((s) => s.n)),
+  };
+  if (gain) console.log(`\nexpanded − original (uniform ×1): ${pt(gain.mean)} ± ${pt(gain.sem)} pt (mean difference ± its s.e.)`);
+  console.log(`headline (${headline.morphnet}): ${JSON.stringify(headline)}`);
+  const rerun = args.aggregate
+    ? `--aggregate ${args.aggregate}`
+    : `--steps ${args.steps} --batch ${args.batch} --train-examples ${args['train-examples']} --test-examples ${args['test-examples']} --multipliers ${args.multipliers} --strengths ${args.strengths} --size-strength ${args['size-strength']} --expand-strength ${args['expand-strength']} --threshold ${args.threshold} --seeds ${args.seeds} --structure-seed ${args['structure-seed']} --parts ${args.parts}`;
+  console.log(`rerun: npm run bench:morphnet -- ${rerun}${args.json ? ' --json' : ''}`);
+  if (args.json) console.log(JSON.stringify(headline));
 }
 
-// Headline: the FLOP-targeted point with the largest saving at equal accuracy.
-const best = morph.reduce((a, b) => ((savings.get(b) ?? -Infinity) > (savings.get(a) ?? -Infinity) ? b : a));
-const headline = {
-  flop_saving_pct: Number(pct(savings.get(best) ?? NaN)),
-  acc_loss_pt: Number((100 * (baselineAccuracyAt(best.flops) - best.accuracy)).toFixed(2)),
-  expanded_acc_gain_pt: Number((100 * (expanded.accuracy - original.accuracy)).toFixed(2)),
-  morphnet_flops: best.flops,
-  seed_flops: original.flops,
-  seed_acc_pct: Number(pct(original.accuracy)),
-  morphnet_acc_pct: Number(pct(best.accuracy)),
-  expanded_acc_pct: Number(pct(expanded.accuracy)),
-  steps_per_training: steps,
-  wall_s: Math.round((Date.now() - started) / 1000),
-};
-console.log(`\nheadline (${best.label}): ${JSON.stringify(headline)}`);
-console.log(`rerun: npm run bench:morphnet -- --steps ${steps} --train-examples ${args['train-examples']} --test-examples ${args['test-examples']} --batch ${args.batch} --multipliers ${args.multipliers} --strengths ${args.strengths} --size-strength ${args['size-strength']} --threshold ${args.threshold} --seed ${args.seed}${args.json ? ' --json' : ''}`);
-if (args.json) console.log(JSON.stringify(headline));
+function kindOrder(kind: Kind): number {
+  return ['flops', 'size', 'expanded', 'baseline'].indexOf(kind);
+}
+
+function difference(a: Summary, b: Summary): { mean: number; sem: number } {
+  return { mean: a.mean - b.mean, sem: Math.hypot(a.sem, b.sem) };
+}
