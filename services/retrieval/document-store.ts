@@ -3,6 +3,9 @@
 // then atomically replaces manifest.json, the one file that says which segments make up the corpus.
 // A crash before the manifest rename leaves the previous manifest, and so the previous corpus, intact;
 // unreferenced segment files are deleted on the next open. Many segments are merged into one (compaction).
+// The HNSW graph over the stored vectors is saved beside the segments the same way (graph + labels files,
+// then a manifest swap naming them and the segments they cover), so a restart reads it instead of
+// rebuilding; a graph that does not cover the current segments (a crash between the two swaps) is ignored.
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StoredDocument } from './document.js';
@@ -20,6 +23,13 @@ interface Manifest {
   encoderId: string;
   segments: string[];
   nextSegment: number;
+  /** The saved HNSW graph, its label → document id file, and the segments it was built from. */
+  ann?: { graph: string; labels: string; segments: string[] };
+}
+
+export interface SavedAnn {
+  graphPath: string;
+  labels: (string | null)[];
 }
 
 const MANIFEST = 'manifest.json';
@@ -54,6 +64,27 @@ export class DocumentStore {
     return live;
   }
 
+  /** The saved HNSW graph when it covers exactly the committed segments. */
+  savedAnn(): SavedAnn | undefined {
+    const ann = this.manifest.ann;
+    if (!ann || ann.segments.join() !== this.manifest.segments.join()) return undefined;
+    const labels = JSON.parse(readFileSync(join(this.dir, ann.labels), 'utf8')) as (string | null)[];
+    return { graphPath: join(this.dir, ann.graph), labels };
+  }
+
+  /** Durably save the HNSW graph: `write(path)` writes it and returns the document id of each label. */
+  saveAnn(write: (path: string) => (string | null)[]): void {
+    const stem = `ann-${String(this.manifest.nextSegment).padStart(8, '0')}`;
+    const graph = `${stem}.hnsw`;
+    const labels = write(join(this.dir, graph));
+    syncFile(join(this.dir, graph));
+    writeDurably(join(this.dir, `${stem}.labels.json`), JSON.stringify(labels));
+    const old = this.manifest.ann;
+    const ann = { graph, labels: `${stem}.labels.json`, segments: [...this.manifest.segments] };
+    this.swapManifest({ ...this.manifest, ann, nextSegment: this.manifest.nextSegment + 1 });
+    if (old) for (const f of [old.graph, old.labels]) rmSync(join(this.dir, f), { force: true });
+  }
+
   /** Durably append a batch of changes. */
   commit(changes: readonly Change[], encoderId: string): void {
     if (changes.length === 0) return;
@@ -67,8 +98,10 @@ export class DocumentStore {
     for (const put of entries) lines.push(encodeChange({ put }));
     const name = this.writeSegment(lines);
     const old = this.manifest.segments;
+    const ann = this.manifest.ann;
     this.swapManifest({ version: 1, encoderId, segments: [name], nextSegment: this.manifest.nextSegment + 1 });
     for (const s of old) rmSync(join(this.dir, s), { force: true });
+    if (ann) for (const f of [ann.graph, ann.labels]) rmSync(join(this.dir, f), { force: true });
   }
 
   get needsCompaction(): boolean {
@@ -90,7 +123,8 @@ export class DocumentStore {
   }
 
   private removeUnreferenced(): void {
-    const keep = new Set([MANIFEST, ...this.manifest.segments]);
+    const ann = this.manifest.ann;
+    const keep = new Set([MANIFEST, ...this.manifest.segments, ...(ann ? [ann.graph, ann.labels] : [])]);
     for (const name of readdirSync(this.dir)) if (!keep.has(name)) rmSync(join(this.dir, name), { force: true });
   }
 }
@@ -106,7 +140,11 @@ function writeDurably(path: string, content: string): void {
 }
 
 function syncDirectory(dir: string): void {
-  const fd = openSync(dir, 'r');
+  syncFile(dir, 'r');
+}
+
+function syncFile(path: string, flags = 'r+'): void {
+  const fd = openSync(path, flags);
   try {
     fsyncSync(fd);
   } finally {

@@ -79,8 +79,12 @@ export class RetrievalEngine {
       const entries = [...store.load().values()];
       const encoderId = options.encoder?.id ?? '';
       const stale = store.encoderId !== encoderId;
+      const saved = stale || !options.encoder ? undefined : store.savedAnn();
+      if (saved) engine.index.openAnn(saved.graphPath, saved.labels);
       await engine.apply(entries.map((e) => (stale ? { doc: e.doc } : e)));
+      if (saved) engine.index.finishAnn();
       if (stale && entries.length > 0) store.rewrite(engine.index.documents(), encoderId);
+      if (!saved && entries.length > 0) engine.saveAnn();
     }
     return engine;
   }
@@ -105,6 +109,7 @@ export class RetrievalEngine {
       this.store?.commit(entries.map((put): Change => ({ put })), this.encoder?.id ?? '');
       await this.apply(entries);
       this.compactIfNeeded();
+      this.saveAnn();
       return { ingested: batch.length, replaced, errors, documentCount: this.index.size };
     });
   }
@@ -116,6 +121,7 @@ export class RetrievalEngine {
       this.store?.commit(present.map((id): Change => ({ delete: id })), this.encoder?.id ?? '');
       for (const id of present) this.index.remove(id);
       this.compactIfNeeded();
+      this.saveAnn();
       return { deleted: present.length, missing: unique.filter((id) => !present.includes(id)), documentCount: this.index.size };
     });
   }
@@ -205,6 +211,11 @@ export class RetrievalEngine {
       for (const { doc, vector } of chunk) this.index.put(doc, analyze(indexedText(doc)), vector);
       await yieldToEventLoop();
     }
+  }
+
+  /** Save the HNSW graph beside the corpus so a restart reads it instead of rebuilding it. */
+  private saveAnn(): void {
+    if (this.store && this.index.hasVectors) this.store.saveAnn((path) => this.index.writeAnn(path));
   }
 
   private compactIfNeeded(): void {
