@@ -82,25 +82,47 @@ export class DualEncoder {
   }
 }
 
-/** The service-facing view: batches texts through the model without gradients. */
+/**
+ * The service-facing view: the same forward pass as `embedIds`, in plain typed arrays over weights read once,
+ * so encoding a query costs microseconds instead of a tfjs graph per call (no tensors, no backend round trip).
+ */
 export function asTextEncoder(model: DualEncoder, id: string): TextEncoder {
-  const run = async (texts: readonly string[], maxTerms: number): Promise<Float32Array[]> => {
-    const out: Float32Array[] = [];
-    for (let i = 0; i < texts.length; i += 256) {
-      const chunk = texts.slice(i, i + 256);
-      const t = tf.tidy(() => model.embed(chunk, maxTerms));
-      const data = (await t.data()) as Float32Array;
-      t.dispose();
-      for (let j = 0; j < chunk.length; j++) out.push(data.slice(j * model.config.dim, (j + 1) * model.config.dim));
+  const { dim } = model.config;
+  const weight = (name: string): Float32Array => model.params.get(name)!.dataSync() as Float32Array;
+  const embedding = weight('embedding');
+  const importance = Float32Array.from(weight('importance'), softplus);
+  const projection = weight('projection');
+  const bias = weight('bias');
+  const encode = (text: string, maxTerms: number): Float32Array => {
+    const pooled = new Float64Array(dim);
+    let total = 0;
+    for (const term of model.termIds(text, maxTerms)) {
+      const w = importance[term]!;
+      total += w;
+      for (let j = 0, row = term * dim; j < dim; j++) pooled[j]! += w * embedding[row + j]!;
     }
+    const out = Float32Array.from(bias);
+    for (let i = 0; i < dim; i++) {
+      const x = pooled[i]! / (total + 1e-6);
+      if (x !== 0) for (let j = 0, row = i * dim; j < dim; j++) out[j]! += x * projection[row + j]!;
+    }
+    let norm = 0;
+    for (let j = 0; j < dim; j++) norm += out[j]! * out[j]!;
+    const scale = 1 / (Math.sqrt(norm) + 1e-6);
+    for (let j = 0; j < dim; j++) out[j]! *= scale;
     return out;
   };
   return {
     id,
-    dim: model.config.dim,
-    encodeQueries: (texts) => run(texts, model.config.maxQueryTerms),
-    encodeDocuments: (texts) => run(texts, model.config.maxDocumentTerms),
+    dim,
+    encodeQueries: async (texts) => texts.map((t) => encode(t, model.config.maxQueryTerms)),
+    encodeDocuments: async (texts) => texts.map((t) => encode(t, model.config.maxDocumentTerms)),
   };
+}
+
+/** tfjs's softplus, log(1 + e^x), without overflow. */
+function softplus(x: number): number {
+  return x > 20 ? x : Math.log1p(Math.exp(x));
 }
 
 /** Load a checkpoint directory as the service's encoder and its tuned default k. */

@@ -59,35 +59,34 @@ const UPPERCASE = /\p{Lu}/u;
 
 /** Split text into words by UAX #29 word boundaries, keeping only words with a letter or digit. */
 export function tokenize(text: string): Token[] {
-  // Code points with their UTF-16 offsets (offsets[i] is where point i starts).
-  const points: string[] = [];
-  const offsets: number[] = [];
-  const cls: Cls[] = [];
+  // Code points as typed arrays (no string per character): offsets[i] is where point i starts, cls its class.
+  const offsets = new Int32Array(text.length + 1);
+  const cls = new Uint8Array(text.length);
+  let count = 0;
   for (let o = 0; o < text.length; ) {
     const code = text.charCodeAt(o);
     const width = code >= 0xd800 && code <= 0xdbff && o + 1 < text.length ? 2 : 1;
-    const ch = width === 1 ? text[o]! : text.slice(o, o + 2);
-    points.push(ch);
-    offsets.push(o);
-    cls.push(code < 128 ? ASCII_CLASS[code]! : classifySlow(ch));
+    offsets[count] = o;
+    cls[count++] = code < 128 ? ASCII_CLASS[code]! : classifySlow(text.slice(o, o + width));
     o += width;
   }
-  offsets.push(text.length);
+  offsets[count] = text.length;
+  const point = (i: number): string => text.slice(offsets[i]!, offsets[i + 1]!);
   const tokens: Token[] = [];
   let i = 0;
-  while (i < points.length) {
+  while (i < count) {
     if (!isWordChar(cls[i]!)) {
       i++;
       continue;
     }
     const start = i;
-    let last = cls[i]!; // class of the last letter/digit/connector, ignoring Extend (WB4)
+    let last: Cls = cls[i]!; // class of the last letter/digit/connector, ignoring Extend (WB4)
     let hasAlnum = last !== Cls.ExtendNumLet;
     i++;
     for (;;) {
-      while (i < points.length && cls[i] === Cls.Extend) i++;
-      if (i >= points.length) break;
-      const c = cls[i]!;
+      while (i < count && cls[i] === Cls.Extend) i++;
+      if (i >= count) break;
+      const c: Cls = cls[i]!;
       if (isWordChar(c)) {
         hasAlnum ||= c !== Cls.ExtendNumLet;
         last = c;
@@ -96,10 +95,10 @@ export function tokenize(text: string): Token[] {
       }
       // WB6/7: Letter (MidLetter|MidNumLet) Letter; WB11/12: Numeric (MidNum|MidNumLet) Numeric.
       let j = i + 1;
-      while (j < points.length && cls[j] === Cls.Extend) j++;
-      const next = j < points.length ? cls[j]! : Cls.Other;
+      while (j < count && cls[j] === Cls.Extend) j++;
+      const next: Cls = j < count ? cls[j]! : Cls.Other;
       const letterJoin =
-        last === Cls.Letter && next === Cls.Letter && (c === Cls.MidLetter || c === Cls.MidNumLet) && !sentenceRunOn(points[i]!, points[j]!);
+        last === Cls.Letter && next === Cls.Letter && (c === Cls.MidLetter || c === Cls.MidNumLet) && !sentenceRunOn(point(i), point(j));
       const numberJoin = last === Cls.Numeric && next === Cls.Numeric && (c === Cls.MidNum || c === Cls.MidNumLet);
       if (!letterJoin && !numberJoin) break;
       i = j;

@@ -1,7 +1,7 @@
 // Choose the sentences of a document most likely to answer the question, with the matched query terms and
 // the spans to highlight. A sentence scores the sum of the idf of the distinct query terms it contains
 // (BM25's term weight without length normalisation, which would favour fragments), ties to the earlier one.
-import { analyzeWithOffsets } from './english-analyzer.js';
+import { analyzeWord, tokenize, type Term } from './english-analyzer.js';
 import { splitSentences, type Span } from './sentence-splitter.js';
 
 export interface Snippet extends Span {
@@ -18,9 +18,16 @@ export interface Snippet extends Span {
 export function selectSnippets(text: string, queryTerms: readonly string[], idf: (term: string) => number, count: number): Snippet[] {
   if (count <= 0) return [];
   const wanted = new Set(queryTerms);
-  const words = analyzeWithOffsets(text).filter((w) => wanted.has(w.term));
+  const words: Term[] = [];
+  for (const token of tokenize(text)) {
+    const term = analyzeWord(token.text);
+    if (term !== undefined && wanted.has(term)) words.push({ term, start: token.start, end: token.end });
+  }
+  let next = 0; // words and sentences are both in text order: one merge pass
   const candidates = splitSentences(text).map((span, order) => {
-    const inside = words.filter((w) => w.start >= span.start && w.end <= span.end);
+    while (next < words.length && words[next]!.start < span.start) next++;
+    const inside: Term[] = [];
+    while (next < words.length && words[next]!.end <= span.end) inside.push(words[next++]!);
     const matchedTerms = [...new Set(inside.map((w) => w.term))];
     return {
       order,
