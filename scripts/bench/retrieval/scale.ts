@@ -11,11 +11,7 @@ import { loadDualEncoder } from '../../../services/retrieval/dual-encoder.js';
 import { seededRandom } from '../../../services/ml/seeded-random.js';
 import { RetrievalEngine } from '../../../services/retrieval/retrieval-engine.js';
 import { splitSentences } from '../../../services/retrieval/sentence-splitter.js';
-
-export function percentile(values: readonly number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-}
+import { percentile } from './service-latency.js';
 
 export async function runScaleBenchmark(count: number, beir: string, modelDir: string | undefined, asJson: boolean): Promise<void> {
   const source = readBeirCorpus(beir).documents;
