@@ -20,6 +20,7 @@ export interface DataParallelOptions {
   trialsPerBatch: number;
   stepBudget: number;
   targetAccuracy: number;
+  /** Learning rate (SGD) or effective learning rate η/(1 − γ) (momentum), searched log-uniformly. */
   learningRateRange: [number, number];
   /** 1 − momentum is searched log-uniformly in this range. */
   oneMinusMomentumRange: [number, number];
@@ -66,7 +67,7 @@ function checkCancelled(signal?: AbortSignal): void {
   if (signal?.aborted) throw new Error('cancelled');
 }
 
-export async function runTrial(data: Dataset, o: DataParallelOptions, optimizer: OptimizerName, batchSize: number, learningRate: number, momentum: number, seed: number, signal?: AbortSignal): Promise<Trial> {
+export async function runTrial(data: Dataset, o: Pick<DataParallelOptions, 'model' | 'stepBudget' | 'targetAccuracy'>, optimizer: OptimizerName, batchSize: number, learningRate: number, momentum: number, seed: number, signal?: AbortSignal): Promise<Trial> {
   const model = buildClassifier(o.model, data.train.classes, seed);
   const opt = optimizer === 'sgd' ? tf.train.sgd(learningRate) : tf.train.momentum(learningRate, momentum);
   const random = seededRandom(seed * 7919 + batchSize);
@@ -100,16 +101,27 @@ export async function runTrial(data: Dataset, o: DataParallelOptions, optimizer:
   return { optimizer, batchSize, learningRate, momentum, stepsToTarget: diverged ? null : stepsToTarget(curve, o.targetAccuracy), finalAccuracy, diverged };
 }
 
+/**
+ * Learning rate and momentum of Halton point `t` (1-based), the same at every batch size. For momentum the
+ * learning-rate range is the range of the effective learning rate η/(1 − γ) (Shallue et al. 2018 §5.5 compare
+ * optimizers by it), so SGD and momentum trials with the same `t` take steps of the same size.
+ */
+export function trialPoint(optimizer: OptimizerName, t: number, o: Pick<DataParallelOptions, 'learningRateRange' | 'oneMinusMomentumRange'>): { learningRate: number; momentum: number } {
+  const [u, v] = halton(t, 2);
+  const effective = logUniform(u, ...o.learningRateRange);
+  if (optimizer === 'sgd') return { learningRate: effective, momentum: 0 };
+  const oneMinus = logUniform(v, ...o.oneMinusMomentumRange);
+  return { learningRate: effective * oneMinus, momentum: 1 - oneMinus };
+}
+
+/** The whole study in this process, trial after trial (`dataparallel-study.ts` runs each trial as a job instead). */
 export async function runDataParallel(data: Dataset, o: DataParallelOptions, hooks: StudyHooks = {}): Promise<DataParallelResult> {
   const trials: Trial[] = [];
   const total = o.optimizers.length * o.batchSizes.length * o.trialsPerBatch;
   for (const optimizer of o.optimizers) {
     for (const batchSize of o.batchSizes) {
       for (let t = 1; t <= o.trialsPerBatch; t++) {
-        // The same Halton points for every batch size: only the batch size changes between rows.
-        const [u, v] = halton(t, 2);
-        const learningRate = logUniform(u, ...o.learningRateRange);
-        const momentum = optimizer === 'sgd' ? 0 : 1 - logUniform(v, ...o.oneMinusMomentumRange);
+        const { learningRate, momentum } = trialPoint(optimizer, t, o);
         const trial = await runTrial(data, o, optimizer, batchSize, learningRate, momentum, o.seed + t, hooks.signal);
         trials.push(trial);
         await hooks.metrics?.({ batch_size: batchSize, learning_rate: learningRate, steps_to_target: trial.stepsToTarget ?? -1, val_accuracy: trial.finalAccuracy }, trials.length);
@@ -117,6 +129,10 @@ export async function runDataParallel(data: Dataset, o: DataParallelOptions, hoo
       }
     }
   }
+  return summarizeAll(trials, o);
+}
+
+export function summarizeAll(trials: Trial[], o: Pick<DataParallelOptions, 'optimizers' | 'batchSizes'>): DataParallelResult {
   return { trials, curves: o.optimizers.map((opt) => summarize(trials.filter((t) => t.optimizer === opt), opt, o.batchSizes)) };
 }
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { JobSpecError } from '../ml/job-type.js';
 import { rocAuc } from './auc.js';
 import { PNEUMONIA_NPZ } from './datasets.js';
-import { dataParallelJob } from './dataparallel-job.js';
+import { dataParallelJob, dataParallelTrialJob } from './dataparallel-job.js';
 import { evaluationSteps } from './dataparallel.js';
 import { MINI_DATAPARALLEL, recordingContext } from './test-fixtures.js';
 import { transfusionJob } from './transfusion-job.js';
@@ -18,8 +18,11 @@ describe('study job specs', () => {
     assert.throws(() => dataParallelJob.validate({ learningRateRange: [1, 0.1] }), specError('learningRateRange', /low < high/));
     assert.throws(() => dataParallelJob.validate({ nope: 1 }), specError('nope', /unknown field/));
     assert.throws(() => dataParallelJob.validate([]), specError('spec', /object/));
+    assert.throws(() => dataParallelTrialJob.validate({ optimizer: 'sgd', trial: 1 }), specError('batchSize', /finite number/));
+    assert.throws(() => dataParallelTrialJob.validate({ batchSize: 8, trial: 0 }), specError('trial', /\[1, 256\]/));
+    assert.throws(() => dataParallelTrialJob.validate({ batchSize: 8, trial: 1, batchSizes: [8] }), specError('batchSizes', /unknown field/));
     assert.throws(() => transfusionJob.validate({ inits: ['imagenet'] }), specError('inits[0]', /random, transfer, meanvar, gabor/));
-    assert.throws(() => transfusionJob.validate({ models: ['resnet'] }), specError('models[0]', /cbr-tiny, cbr-small/));
+    assert.throws(() => transfusionJob.validate({ models: ['resnet-50'] }), specError('models[0]', /cbr-tiny, cbr-small, resnet/));
     assert.throws(() => transfusionJob.validate({ targetAuc: 2 }), specError('targetAuc', /\[0, 1\]/));
     assert.deepEqual(transfusionJob.validate({ inits: ['gabor', 'random'] }).inits, ['random', 'gabor']);
   });
@@ -76,18 +79,18 @@ describe('studies.transfusion (in process)', function () {
     try {
       const spec = transfusionJob.validate({
         pretrainSteps: 4, fineTuneSteps: 6, batchSize: 8, evalEvery: 3, trainLimit: 64, svccaExamples: 60,
-        source: 'synthetic', sourceExamples: 64, targetAuc: 0.5,
+        source: 'synthetic', sourceExamples: 64, targetAuc: 0.5, models: ['cbr-tiny', 'resnet'],
       });
       const result = await transfusionJob.run(spec, ctx) as any;
-      assert.deepEqual(result.results.map((r: any) => r.init), ['random', 'transfer', 'meanvar', 'gabor']);
+      assert.deepEqual(result.results.map((r: any) => `${r.model} ${r.init}`), ['cbr-tiny', 'resnet'].flatMap((m) => ['random', 'transfer', 'meanvar', 'gabor'].map((i) => `${m} ${i}`)));
       for (const r of result.results) {
         assert.ok(r.testAuc >= 0 && r.testAuc <= 1);
         assert.equal(r.svccaBeforeAfter.length, 3);
         assert.ok(r.svccaBeforeAfter.every((s: number) => s > 0 && s <= 1));
         assert.equal(r.svccaVsRandom === null, r.init === 'random');
       }
-      assert.match(readFileSync(path.join(ctx.artifactDir, 'summary.md'), 'utf8'), /subsample[\s\S]*\| cbr-tiny \| gabor \|/);
-      assert.ok(existsSync(path.join(ctx.artifactDir, 'val-auc.svg')));
+      assert.match(readFileSync(path.join(ctx.artifactDir, 'summary.md'), 'utf8'), /subsample[\s\S]*\| cbr-tiny \| gabor \|[\s\S]*\| resnet \| gabor \|/);
+      assert.match(readFileSync(path.join(ctx.artifactDir, 'val-auc.svg'), 'utf8'), /^<svg[\s\S]*resnet[\s\S]*<\/svg>$/);
     } finally {
       ctx.remove();
     }

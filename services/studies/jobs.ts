@@ -1,6 +1,6 @@
 // The studies' job types, discovered by the training orchestrator (services/training/README.md).
 import type { JobType } from '../ml/job-type.js';
-import { dataParallelJob } from './dataparallel-job.js';
+import { dataParallelJob, dataParallelTrialJob } from './dataparallel-job.js';
 import { transfusionJob } from './transfusion-job.js';
 
-export const jobTypes: JobType<any, any>[] = [dataParallelJob, transfusionJob];
+export const jobTypes: JobType<any, any>[] = [dataParallelJob, dataParallelTrialJob, transfusionJob];

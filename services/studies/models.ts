@@ -1,7 +1,7 @@
 // The studies' models. Data parallelism (Shallue et al. 2018 use an MLP on MNIST and a simple CNN on
 // Fashion-MNIST): `mlp` and `cnn`. Transfusion (Raghu et al. 2019, §3): CBR = conv-BN-ReLU-maxpool(3×3, /2)
 // stacks; CBR-Tiny uses 5×5 kernels, CBR-Small 7×7, widths here scaled down for the CPU budget (the paper's
-// are 64–512 channels on 224×224 images; ours 28×28).
+// are 64–512 channels on 224×224 images; ours 28×28); and a small ResNet in place of the paper's ResNet-50.
 import { tf } from '../ml/backend.js';
 
 export type SimpleModel = 'mlp' | 'cnn';
@@ -19,26 +19,60 @@ export function buildClassifier(kind: SimpleModel, classes: number, seed: number
 }
 
 export const CBR_MODELS = { 'cbr-tiny': { kernel: 5, widths: [16, 32, 64] }, 'cbr-small': { kernel: 7, widths: [16, 32, 64, 64] } } as const;
-export type CbrName = keyof typeof CBR_MODELS;
+/** The small ResNet: a 5×5 conv-BN-ReLU stem (room for Gabor filters), then one basic residual block per width (He et al. 2016). */
+export const RESNET_WIDTHS = [16, 32, 64] as const;
+export const TRANSFUSION_MODELS = ['cbr-tiny', 'cbr-small', 'resnet'] as const;
+export type TransfusionModel = (typeof TRANSFUSION_MODELS)[number];
+
+const he = (seed: number) => tf.initializers.heNormal({ seed });
+type Sym = tf.SymbolicTensor;
 
 /** A CBR net; conv layers are named `conv1…`, BN `bn1…`, block outputs `block1…` (for SVCCA), the head `head`. */
-export function buildCbr(name: CbrName, classes: number, seed: number): tf.LayersModel {
+function cbrBody(name: keyof typeof CBR_MODELS, input: Sym, seed: number): Sym {
   const { kernel, widths } = CBR_MODELS[name];
-  const input = tf.input({ shape: [28, 28, 1] });
-  let x: tf.SymbolicTensor = input;
+  let x = input;
   widths.forEach((filters, i) => {
-    x = tf.layers.conv2d({ name: `conv${i + 1}`, filters, kernelSize: kernel, padding: 'same', useBias: false, kernelInitializer: tf.initializers.heNormal({ seed: seed + i }) }).apply(x) as tf.SymbolicTensor;
-    x = tf.layers.batchNormalization({ name: `bn${i + 1}` }).apply(x) as tf.SymbolicTensor;
-    x = tf.layers.reLU({}).apply(x) as tf.SymbolicTensor;
-    x = tf.layers.maxPooling2d({ name: `block${i + 1}`, poolSize: 3, strides: 2, padding: 'same' }).apply(x) as tf.SymbolicTensor;
+    x = tf.layers.conv2d({ name: `conv${i + 1}`, filters, kernelSize: kernel, padding: 'same', useBias: false, kernelInitializer: he(seed + i) }).apply(x) as Sym;
+    x = tf.layers.batchNormalization({ name: `bn${i + 1}` }).apply(x) as Sym;
+    x = tf.layers.reLU({}).apply(x) as Sym;
+    x = tf.layers.maxPooling2d({ name: `block${i + 1}`, poolSize: 3, strides: 2, padding: 'same' }).apply(x) as Sym;
   });
-  x = tf.layers.globalAveragePooling2d({}).apply(x) as tf.SymbolicTensor;
-  const logits = tf.layers.dense({ name: 'head', units: classes, kernelInitializer: tf.initializers.heNormal({ seed: seed + 99 }) }).apply(x) as tf.SymbolicTensor;
+  return x;
+}
+
+/**
+ * ResNet body: stem `conv1`/`bn1` (5×5), then block i = conv3×3(stride s)-BN-ReLU-conv3×3-BN + shortcut (identity,
+ * or a 1×1 stride-s conv + BN `proj{i}` when the shape changes), ReLU named `block{i}`; s = 2 after the first.
+ */
+function resnetBody(input: Sym, seed: number): Sym {
+  const conv = (x: Sym, name: string, filters: number, kernelSize: number, strides: number) =>
+    tf.layers.conv2d({ name, filters, kernelSize, strides, padding: 'same', useBias: false, kernelInitializer: he(seed++) }).apply(x) as Sym;
+  const bn = (x: Sym, name: string) => tf.layers.batchNormalization({ name }).apply(x) as Sym;
+  let x = tf.layers.reLU({}).apply(bn(conv(input, 'conv1', RESNET_WIDTHS[0], 5, 1), 'bn1')) as Sym;
+  let channels: number = RESNET_WIDTHS[0];
+  RESNET_WIDTHS.forEach((filters, i) => {
+    const b = i + 1, strides = i === 0 ? 1 : 2;
+    let y = tf.layers.reLU({}).apply(bn(conv(x, `conv${b}a`, filters, 3, strides), `bn${b}a`)) as Sym;
+    y = bn(conv(y, `conv${b}b`, filters, 3, 1), `bn${b}b`);
+    const shortcut = strides === 1 && channels === filters ? x : bn(conv(x, `proj${b}`, filters, 1, strides), `proj${b}bn`);
+    x = tf.layers.reLU({ name: `block${b}` }).apply(tf.layers.add({}).apply([y, shortcut]) as Sym) as Sym;
+    channels = filters;
+  });
+  return x;
+}
+
+/** A Transfusion net on 28×28×1: the body, global average pooling, a dense head named `head`; the first conv
+ * is `conv1` and the block outputs are `block1…` (for SVCCA). */
+export function buildTransfusionNet(name: TransfusionModel, classes: number, seed: number): tf.LayersModel {
+  const input = tf.input({ shape: [28, 28, 1] });
+  const body = name === 'resnet' ? resnetBody(input, seed) : cbrBody(name, input, seed);
+  const pooled = tf.layers.globalAveragePooling2d({}).apply(body) as Sym;
+  const logits = tf.layers.dense({ name: 'head', units: classes, kernelInitializer: he(seed + 99) }).apply(pooled) as Sym;
   return tf.model({ inputs: input, outputs: logits, name });
 }
 
-export function cbrDepth(name: CbrName): number {
-  return CBR_MODELS[name].widths.length;
+export function blockCount(name: TransfusionModel): number {
+  return name === 'resnet' ? RESNET_WIDTHS.length : CBR_MODELS[name].widths.length;
 }
 
 /** A model giving the block outputs of a CBR net, global-average-pooled to examples × channels. */

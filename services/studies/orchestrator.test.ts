@@ -1,5 +1,6 @@
-// A miniature data-parallel study end to end through the training orchestrator: a plain grpc-js client
-// creates the job, a local worker process runs it, the result and artifacts come back.
+// Miniature studies end to end through the training orchestrator (local executor, two workers): the
+// data-parallel study as one orchestrator job per trial, gathered by a Connect client; the whole study as
+// one job with a plain grpc-js client, its result and artifacts coming back.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -11,6 +12,11 @@ import { JobRegistry } from '../training/job-registry.js';
 import { LocalExecutor } from '../training/local-executor.js';
 import { eventually } from '../training/training-test-harness.js';
 import { startTrainingServer, type TrainingServer } from '../training/training-server.js';
+import { createClient, type Client } from '@connectrpc/connect';
+import { createGrpcTransport, Http2SessionManager } from '@connectrpc/connect-node';
+import { dataParallelJob } from './dataparallel-job.js';
+import { runDataParallelStudy } from './dataparallel-study.js';
+import { trialPoint } from './dataparallel.js';
 import { MINI_DATAPARALLEL } from './test-fixtures.js';
 import { jobTypes } from './jobs.js';
 
@@ -22,19 +28,41 @@ describe('studies through the orchestrator (grpc-js, local executor)', function 
   let dataDir: string;
   let training: TrainingServer;
   let client: GrpcTestClient;
+  let sessions: Http2SessionManager;
+  let connect: Client<typeof TrainingService>;
 
   before(async () => {
     dataDir = mkdtempSync(path.join(os.tmpdir(), 'nnsuite-studies-orch-'));
     training = await startTrainingServer({
       dataDir, port: 0, httpPort: 0, env: QUIET_ENV,
-      executor: new LocalExecutor({ capacity: 1, killGraceMs: 2000 }), registry: new JobRegistry().register(...jobTypes),
+      executor: new LocalExecutor({ capacity: 2, killGraceMs: 2000, env: { NNSUITE_TF_BACKEND: 'cpu' } }), registry: new JobRegistry().register(...jobTypes),
     });
     client = grpcClient(TrainingService, `127.0.0.1:${training.running.port}`);
+    sessions = new Http2SessionManager(`http://127.0.0.1:${training.running.port}`);
+    connect = createClient(TrainingService, createGrpcTransport({ baseUrl: `http://127.0.0.1:${training.running.port}`, sessionManager: sessions }));
   });
   after(async () => {
+    sessions.abort();
     client.close();
     await training.close();
     rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('runs the data-parallel study as one orchestrator job per trial, two at a time, and gathers them', async () => {
+    const spec = dataParallelJob.validate({ ...MINI_DATAPARALLEL, batchSizes: [8, 32], trialsPerBatch: 2 });
+    const run = await runDataParallelStudy(connect, spec, 2);
+    assert.deepEqual(run.failedTrials, []);
+    const jobs = (await client.unary(rpc.listJobs, { study: run.study }) as any).jobs;
+    assert.equal(jobs.length, 8, 'optimizer × batch size × Halton point');
+    assert.ok(jobs.every((j: any) => j.type === 'studies.dataparallel-trial' && j.state === JobState.SUCCEEDED));
+    const spans = jobs.map((j: any) => [Number(j.startTime.seconds) * 1e3 + j.startTime.nanos / 1e6, Number(j.endTime.seconds) * 1e3 + j.endTime.nanos / 1e6]);
+    assert.ok(spans.some(([s, e]: number[], i: number) => spans.some(([s2]: number[], k: number) => k !== i && s2 >= s && s2 < e)), 'two trials ran at once');
+    assert.equal(run.result.trials.length, 8);
+    for (const t of run.result.trials) assert.deepEqual([t.learningRate, t.momentum], Object.values(trialPoint(t.optimizer, run.result.trials.filter((u) => u.optimizer === t.optimizer && u.batchSize === t.batchSize).indexOf(t) + 1, spec)));
+    for (const curve of run.result.curves) {
+      assert.deepEqual(curve.points.map((p) => p.batchSize), [8, 32]);
+      assert.ok(curve.points.some((p) => p.steps !== null), `${curve.optimizer}: ${JSON.stringify(curve.points)}`);
+    }
   });
 
   it('runs a miniature studies.dataparallel job and serves its plot', async () => {

@@ -42,13 +42,14 @@ function leastSquares(xs: number[], ys: number[], b1: number, b2: number): { coe
 export function fitRegimes(points: readonly { batch: number; steps: number }[], gridPerOctave = 8): RegimeFit {
   if (points.length < 4) throw new Error(`fitRegimes: need at least 4 points, got ${points.length}`);
   const xs = points.map((p) => Math.log2(p.batch)), ys = points.map((p) => Math.log2(p.steps));
-  const lo = Math.min(...xs), hi = Math.max(...xs);
+  const sorted = [...xs].sort((a, b) => a - b), n = sorted.length;
   const grid: number[] = [];
-  for (let x = lo; x <= hi + 1e-9; x += 1 / gridPerOctave) grid.push(x);
+  for (let x = sorted[0]; x <= sorted[n - 1] + 1e-9; x += 1 / gridPerOctave) grid.push(x);
   let best: { coef: number[]; sse: number; b1: number; b2: number } | null = null;
   for (const b1 of grid) {
     for (const b2 of grid) {
-      if (b2 <= b1) continue;
+      // The outer segments span at least two measured points: a slope through one point and a break is arbitrary.
+      if (b2 <= b1 || b1 < sorted[1] - 1e-9 || b2 > sorted[n - 2] + 1e-9) continue;
       const fit = leastSquares(xs, ys, b1, b2);
       if (fit && (!best || fit.sse < best.sse - 1e-12)) best = { ...fit, b1, b2 };
     }

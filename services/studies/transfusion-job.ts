@@ -2,10 +2,9 @@
 import { initBackend } from '../ml/backend.js';
 import type { JobContext, JobType } from '../ml/job-type.js';
 import { IMAGE_DATASETS, loadImageDataset, loadPneumonia, PNEUMONIA_NPZ, type ImageDatasetName } from './datasets.js';
-import { CBR_MODELS, type CbrName } from './models.js';
+import { TRANSFUSION_MODELS } from './models.js';
 import { asObject, choice, choices, numberField, optionalString } from './spec-fields.js';
 import { INITS, runTransfusion, type TransfusionOptions } from './transfusion.js';
-import { writeTransfusionArtifacts } from './transfusion-report.js';
 
 export interface TransfusionSpec extends TransfusionOptions {
   pneumoniaPath: string;
@@ -23,7 +22,7 @@ export function validateTransfusionSpec(raw: unknown): TransfusionSpec {
   // SVCCA across inits compares with the random-init network, so it runs first.
   inits.sort((a, b) => Number(b === 'random') - Number(a === 'random'));
   return {
-    models: choices(input, 'models', Object.keys(CBR_MODELS) as CbrName[], ['cbr-tiny']),
+    models: choices(input, 'models', TRANSFUSION_MODELS, ['cbr-tiny']),
     inits,
     pretrainSteps: numberField(input, 'pretrainSteps', { default: 1000, min: 0, max: 1e6, integer: true }),
     fineTuneSteps: numberField(input, 'fineTuneSteps', { default: 1000, min: 1, max: 1e6, integer: true }),
@@ -43,7 +42,7 @@ export function validateTransfusionSpec(raw: unknown): TransfusionSpec {
 
 export const transfusionJob: JobType<TransfusionSpec> = {
   name: 'studies.transfusion',
-  description: 'Transfusion: CBR nets on PneumoniaMNIST from random / transfer / Mean-Var / Gabor inits: test AUC, steps to target AUC, SVCCA',
+  description: 'Transfusion: CBR nets and a small ResNet on PneumoniaMNIST from random / transfer / Mean-Var / Gabor inits: test AUC, steps to target AUC, SVCCA',
   validate: validateTransfusionSpec,
   async run(spec, ctx: JobContext) {
     await initBackend();
@@ -55,6 +54,8 @@ export const transfusionJob: JobType<TransfusionSpec> = {
       metrics: (values, step) => ctx.reportMetrics(values, step),
     });
     const { pneumoniaPath: _p, sourceDir: _s, ...meta } = spec;
+    // Imported here so that workers of the other study types do not load the plotting library.
+    const { writeTransfusionArtifacts } = await import('./transfusion-report.js');
     await writeTransfusionArtifacts(ctx.artifactDir, result, { ...meta, trainImages: data.train.labels.length });
     return {
       pretrainAccuracy: result.pretrainAccuracy,

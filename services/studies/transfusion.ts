@@ -1,13 +1,13 @@
 // The Transfusion study (Raghu et al. 2019, "Transfusion: Understanding Transfer Learning for Medical
-// Imaging"): CBR nets fine-tuned on PneumoniaMNIST from four inits — random (He), transfer (pretrained on a
-// natural-image-like 10-class set, here Fashion-MNIST or MNIST), Mean-Var (i.i.d. with each pretrained layer's
-// mean and variance) and Gabor (synthetic first-layer filters) — compared by test AUC, steps to a target
+// Imaging"): CBR nets and a small ResNet fine-tuned on PneumoniaMNIST from four inits — random (He), transfer
+// (pretrained on a natural-image-like 10-class set, here Fashion-MNIST or MNIST), Mean-Var (i.i.d. with each
+// pretrained layer's mean and variance) and Gabor (synthetic first-layer filters) — compared by test AUC, steps to a target
 // validation AUC, and per-layer SVCCA of representations before vs after fine-tuning and across inits.
 import { tf } from '../ml/backend.js';
 import { rocAuc } from './auc.js';
 import type { Dataset, ImageSet, PneumoniaSplits } from './datasets.js';
 import { gaborFilters, meanVarLike, seededRandom } from './inits.js';
-import { batchTensors, blockProbe, buildCbr, cbrDepth, CBR_MODELS, predictAll, type CbrName } from './models.js';
+import { batchTensors, blockCount, blockProbe, buildTransfusionNet, predictAll, type TransfusionModel } from './models.js';
 import { stepsToTarget, type CurvePoint } from './steps-to-target.js';
 import { svcca } from './svcca.js';
 import { mat, type Mat } from '../ml/linalg64.js';
@@ -17,7 +17,7 @@ export const INITS = ['random', 'transfer', 'meanvar', 'gabor'] as const;
 export type InitName = (typeof INITS)[number];
 
 export interface TransfusionOptions {
-  models: CbrName[];
+  models: TransfusionModel[];
   inits: InitName[];
   pretrainSteps: number;
   fineTuneSteps: number;
@@ -31,7 +31,7 @@ export interface TransfusionOptions {
 }
 
 export interface InitResult {
-  model: CbrName;
+  model: TransfusionModel;
   init: InitName;
   testAuc: number;
   stepsToTargetAuc: number | null;
@@ -85,25 +85,27 @@ function subset(set: ImageSet, n: number): ImageSet {
   return { ...set, images: set.images.subarray(0, m * size), labels: set.labels.subarray(0, m) };
 }
 
-/** Set the init's weights on a fresh 2-class CBR net from the pretrained 10-class one. */
-export function applyInit(target: tf.LayersModel, pretrained: tf.LayersModel, name: CbrName, init: InitName, seed: number): void {
-  tf.tidy(() => setInitWeights(target, pretrained, name, init, seed)); // variables keep the values assigned
+const isConv = (l: tf.layers.Layer) => l.getClassName() === 'Conv2D';
+const isBn = (l: tf.layers.Layer) => l.getClassName() === 'BatchNormalization';
+
+/** Set the init's weights on a fresh 2-class net from the pretrained 10-class one (same architecture). */
+export function applyInit(target: tf.LayersModel, pretrained: tf.LayersModel, init: InitName, seed: number): void {
+  tf.tidy(() => setInitWeights(target, pretrained, init, seed)); // variables keep the values assigned
 }
 
-function setInitWeights(target: tf.LayersModel, pretrained: tf.LayersModel, name: CbrName, init: InitName, seed: number): void {
-  const depth = cbrDepth(name), random = seededRandom(seed);
-  for (let i = 1; i <= depth; i++) {
-    if (init === 'transfer') {
-      target.getLayer(`conv${i}`).setWeights(pretrained.getLayer(`conv${i}`).getWeights());
-      target.getLayer(`bn${i}`).setWeights(pretrained.getLayer(`bn${i}`).getWeights());
-    } else if (init === 'meanvar') {
-      const [kernel] = pretrained.getLayer(`conv${i}`).getWeights();
-      target.getLayer(`conv${i}`).setWeights([tf.tensor(meanVarLike(kernel.dataSync(), random), kernel.shape)]);
+function setInitWeights(target: tf.LayersModel, pretrained: tf.LayersModel, init: InitName, seed: number): void {
+  const random = seededRandom(seed);
+  for (const layer of pretrained.layers) {
+    // transfer: every conv and BN layer (all but the head); Mean-Var: every conv kernel, BN at its default.
+    if (init === 'transfer' && (isConv(layer) || isBn(layer))) target.getLayer(layer.name).setWeights(layer.getWeights());
+    if (init === 'meanvar' && isConv(layer)) {
+      const [kernel] = layer.getWeights();
+      target.getLayer(layer.name).setWeights([tf.tensor(meanVarLike(kernel.dataSync(), random), kernel.shape)]);
     }
   }
   if (init === 'gabor') {
-    const { kernel, widths } = CBR_MODELS[name];
-    target.getLayer('conv1').setWeights([tf.tensor4d(gaborFilters(kernel, 1, widths[0], random), [kernel, kernel, 1, widths[0]])]);
+    const first = target.getLayer('conv1'), [k, , channels, count] = first.getWeights()[0].shape;
+    first.setWeights([tf.tensor4d(gaborFilters(k, channels, count, random), [k, k, channels, count])]);
   }
 }
 
@@ -114,8 +116,8 @@ export async function runTransfusion(data: PneumoniaSplits, source: Dataset, o: 
   const total = o.models.length * (1 + o.inits.length);
   let done = 0;
   for (const name of o.models) {
-    const depth = cbrDepth(name);
-    const pretrained = buildCbr(name, source.train.classes, o.seed);
+    const depth = blockCount(name);
+    const pretrained = buildTransfusionNet(name, source.train.classes, o.seed);
     await train(pretrained, source.train, source.train.classes, o.pretrainSteps, o, o.seed, hooks);
     const logits = predictAll(pretrained, source.test);
     let right = 0;
@@ -127,8 +129,8 @@ export async function runTransfusion(data: PneumoniaSplits, source: Dataset, o: 
     await hooks.progress?.(++done / total);
     let randomFinal: Mat[] | null = null;
     for (const init of o.inits) {
-      const model = buildCbr(name, 2, o.seed + 1000);
-      applyInit(model, pretrained, name, init, o.seed + 2000);
+      const model = buildTransfusionNet(name, 2, o.seed + 1000);
+      applyInit(model, pretrained, init, o.seed + 2000);
       const before = blockActivations(model, svccaSet, depth);
       const valCurve: CurvePoint[] = [];
       await train(model, data.train, 2, o.fineTuneSteps, o, o.seed + 3000, hooks, (step) => {

@@ -1,6 +1,7 @@
-// Reduced CPU-budget run of the `studies.transfusion` job (Raghu et al. 2019): CBR-Tiny pretrained on
-// Fashion-MNIST, fine-tuned on PneumoniaMNIST from random / transfer / Mean-Var / Gabor inits.
-//   npm run bench:study-transfusion -- [--pneumonia PATH] [--models cbr-tiny,cbr-small] [--pretrain 300] [--steps 300] [--out DIR] [--json]
+// Reduced CPU-budget run of the `studies.transfusion` job (Raghu et al. 2019): CBR-Tiny and the small ResNet
+// pretrained on Fashion-MNIST, fine-tuned on PneumoniaMNIST from random / transfer / Mean-Var / Gabor inits.
+//   npm run bench:study-transfusion -- [--pneumonia PATH] [--models cbr-tiny,resnet,cbr-small] [--pretrain 300] [--steps 300] [--out DIR] [--json]
+// --json: auc_<init> (CBR-Tiny), auc_<init>_<model> (others), <model>_<init>_steps_to_target, …_svcca_block1.
 import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,7 +19,7 @@ const out = arg('out', '') || mkdtempSync(path.join(os.tmpdir(), 'study-transfus
 mkdirSync(out, { recursive: true });
 const spec = transfusionJob.validate({
   pneumoniaPath: arg('pneumonia', '../shared/data/pneumoniamnist/pneumoniamnist.npz'),
-  models: arg('models', 'cbr-tiny').split(','),
+  models: arg('models', 'cbr-tiny,resnet').split(','),
   pretrainSteps: Number(arg('pretrain', '300')),
   fineTuneSteps: Number(arg('steps', '300')),
   evalEvery: Number(arg('eval-every', '20')),
