@@ -5,6 +5,7 @@ import { JobSpecError } from '../ml/job-type.js';
 import { rocAuc } from './auc.js';
 import { PNEUMONIA_NPZ } from './datasets.js';
 import { dataParallelJob, dataParallelTrialJob } from './dataparallel-job.js';
+import { dataParallelSummaryJob } from './dataparallel-summary-job.js';
 import { evaluationSteps } from './dataparallel.js';
 import { MINI_DATAPARALLEL, recordingContext } from './test-fixtures.js';
 import { transfusionJob } from './transfusion-job.js';
@@ -21,6 +22,10 @@ describe('study job specs', () => {
     assert.throws(() => dataParallelTrialJob.validate({ optimizer: 'sgd', trial: 1 }), specError('batchSize', /finite number/));
     assert.throws(() => dataParallelTrialJob.validate({ batchSize: 8, trial: 0 }), specError('trial', /\[1, 256\]/));
     assert.throws(() => dataParallelTrialJob.validate({ batchSize: 8, trial: 1, batchSizes: [8] }), specError('batchSizes', /unknown field/));
+    const trial = { optimizer: 'sgd', batchSize: 8, learningRate: 0.1, momentum: 0, stepsToTarget: null, finalAccuracy: 0.5, diverged: false };
+    assert.equal(dataParallelSummaryJob.validate({ batchSizes: [8], optimizers: ['sgd'], trials: [trial] }).trials[0].stepsToTarget, null);
+    assert.throws(() => dataParallelSummaryJob.validate({ batchSizes: [8], optimizers: ['sgd'], trials: [{ ...trial, learningRate: 'high' }] }), specError('trials[0].learningRate', /finite number/));
+    assert.throws(() => dataParallelSummaryJob.validate({ batchSizes: [8], optimizers: ['sgd'], trials: {} }), specError('trials', /list/));
     assert.throws(() => transfusionJob.validate({ inits: ['imagenet'] }), specError('inits[0]', /random, transfer, meanvar, gabor/));
     assert.throws(() => transfusionJob.validate({ models: ['resnet-50'] }), specError('models[0]', /cbr-tiny, cbr-small, resnet/));
     assert.throws(() => transfusionJob.validate({ targetAuc: 2 }), specError('targetAuc', /\[0, 1\]/));

@@ -2,9 +2,11 @@
 // data-parallel study as one orchestrator job per trial, gathered by a Connect client; the whole study as
 // one job with a plain grpc-js client, its result and artifacts coming back.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { createClient, type Client } from '@connectrpc/connect';
+import { createGrpcTransport, Http2SessionManager } from '@connectrpc/connect-node';
 import { JobState } from '../../gen/nnsuite/common/v1/job_pb.js';
 import { TrainingService } from '../../gen/nnsuite/training/v1/training_pb.js';
 import { grpcClient, type GrpcTestClient } from '../runtime/testing.js';
@@ -12,10 +14,8 @@ import { JobRegistry } from '../training/job-registry.js';
 import { LocalExecutor } from '../training/local-executor.js';
 import { eventually } from '../training/training-test-harness.js';
 import { startTrainingServer, type TrainingServer } from '../training/training-server.js';
-import { createClient, type Client } from '@connectrpc/connect';
-import { createGrpcTransport, Http2SessionManager } from '@connectrpc/connect-node';
 import { dataParallelJob } from './dataparallel-job.js';
-import { runDataParallelStudy } from './dataparallel-study.js';
+import { downloadArtifacts, runDataParallelStudy } from './dataparallel-study.js';
 import { trialPoint } from './dataparallel.js';
 import { MINI_DATAPARALLEL } from './test-fixtures.js';
 import { jobTypes } from './jobs.js';
@@ -52,6 +52,17 @@ describe('studies through the orchestrator (grpc-js, local executor)', function 
     const spec = dataParallelJob.validate({ ...MINI_DATAPARALLEL, batchSizes: [8, 32], trialsPerBatch: 2 });
     const run = await runDataParallelStudy(connect, spec, 2);
     assert.deepEqual(run.failedTrials, []);
+    const summary = await client.unary(rpc.getJob, { name: run.summaryJob }) as any;
+    assert.equal(summary.state, JobState.SUCCEEDED, summary.error);
+    assert.deepEqual(summary.result.curves, JSON.parse(JSON.stringify(run.result.curves)));
+    const out = mkdtempSync(path.join(os.tmpdir(), 'nnsuite-studies-summary-'));
+    try {
+      await downloadArtifacts(connect, run.summaryJob, ['steps-vs-batch.svg', 'summary.md'], out);
+      assert.match(readFileSync(path.join(out, 'steps-vs-batch.svg'), 'utf8'), /^<svg[\s\S]*three-regime fit[\s\S]*<\/svg>$/);
+      assert.match(readFileSync(path.join(out, 'summary.md'), 'utf8'), /\| momentum \| 32 \|/);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
     const jobs = (await client.unary(rpc.listJobs, { study: run.study }) as any).jobs;
     assert.equal(jobs.length, 8, 'optimizer × batch size × Halton point');
     assert.ok(jobs.every((j: any) => j.type === 'studies.dataparallel-trial' && j.state === JobState.SUCCEEDED));

@@ -3,7 +3,7 @@
 // accuracy, three-regime fit. Every trial is one `studies.dataparallel-trial` job of an orchestrator study:
 // by default an in-process training server whose local executor runs `--workers` worker processes at once;
 // with `--orchestrator HOST:PORT` an existing one, whatever its executor (local or Kubernetes Jobs).
-// Artifacts (results.json, steps-vs-batch.svg, summary.md) go to --out.
+// The study's artifacts (results.json, steps-vs-batch.svg, summary.md) are those of its summary job, copied to --out.
 //   npm run bench:study-dataparallel -- [--workers 2] [--orchestrator HOST:PORT] [--trials 6] [--budget 1500]
 //     [--target 0.92] [--lr 0.02,4] [--batches 8,16,…] [--dataset mnist --model mlp] [--train N] [--val N] [--out DIR] [--json]
 // --json: perfect_scaling_slope, max_useful_batch (SGD), momentum_perfect_scaling_slope, momentum_max_useful_batch,
@@ -16,8 +16,8 @@ import { createGrpcTransport, Http2SessionManager } from '@connectrpc/connect-no
 import { JobState } from '../../../gen/nnsuite/common/v1/job_pb.js';
 import { StudyState, TrainingService } from '../../../gen/nnsuite/training/v1/training_pb.js';
 import { validateDataParallelSpec } from '../../../services/studies/dataparallel-job.js';
-import { dataParallelTable, regimeLines, writeDataParallelArtifacts } from '../../../services/studies/dataparallel-report.js';
-import { runDataParallelStudy } from '../../../services/studies/dataparallel-study.js';
+import { dataParallelTable, regimeLines } from '../../../services/studies/dataparallel-report.js';
+import { downloadArtifacts, runDataParallelStudy } from '../../../services/studies/dataparallel-study.js';
 import { jobTypes } from '../../../services/studies/jobs.js';
 import { JobRegistry } from '../../../services/training/job-registry.js';
 import { LocalExecutor } from '../../../services/training/local-executor.js';
@@ -65,12 +65,11 @@ try {
     if (!json) process.stderr.write(`\r${study.trials.filter((t) => ENDED.includes(t.state)).length}/${study.maxTrials} trials ${StudyState[study.state]}   `);
   });
   const seconds = (Date.now() - started) / 1000;
-  const { datasetDir: _dir, ...meta } = spec;
-  await writeDataParallelArtifacts(out, run.result, { ...meta, study: run.study, workers });
+  await downloadArtifacts(client, run.summaryJob, ['results.json', 'steps-vs-batch.svg', 'summary.md'], out);
   const { result } = run;
   console.log(`\n${dataParallelTable(result)}\n\n${regimeLines(result).join('\n')}\n`);
   if (run.failedTrials.length) console.log(`failed trials:\n${run.failedTrials.join('\n')}\n`);
-  console.log(`${result.trials.length} trial jobs of ${run.study} on ${address}, ${workers} at a time; artifacts: ${out}  (${seconds.toFixed(0)} s)`);
+  console.log(`${result.trials.length} trial jobs of ${run.study} on ${address}, ${workers} at a time; artifacts of ${run.summaryJob} copied to ${out}  (${seconds.toFixed(0)} s)`);
   console.log(`rerun: npm run bench:study-dataparallel -- ${process.argv.slice(2).join(' ')}`);
   if (json) {
     const headline: Record<string, number | null> = { seconds, trial_jobs: result.trials.length, failed_trials: run.failedTrials.length, workers };
