@@ -45,6 +45,10 @@ describe('regime fit', () => {
     assert.ok(Math.abs(fit.slopes[0] + 1) < 0.15, `slope ${fit.slopes[0]}`);
     assert.ok(Math.abs(fit.breaks[0] - 5) <= 0.5 && Math.abs(fit.breaks[1] - 10) <= 0.75, `breaks ${fit.breaks}`);
     assert.throws(() => fitRegimes(curve(5, 10, () => 0).slice(0, 3)), /at least 4/);
+    // Outer segments need two points: with four, the breaks sit between the 2nd and 3rd batch sizes.
+    const four = fitRegimes([{ batch: 8, steps: 900 }, { batch: 16, steps: 300 }, { batch: 32, steps: 200 }, { batch: 64, steps: 190 }]);
+    assert.ok(four.breaks[0] >= 4 && four.breaks[1] <= 5, `breaks ${four.breaks}`);
+    assert.ok(Math.abs(four.slopes[0] - Math.log2(300 / 900)) < 1e-6, `slope ${four.slopes[0]}`);
   });
 });
 
