@@ -81,15 +81,18 @@ export class Bm25Index {
     if (this.accumulator.length < this.live.length) this.accumulator = new Float64Array(Math.max(1024, 2 * this.live.length));
     const scores = this.accumulator;
     const touched: number[] = [];
+    const norm = this.lengthNorm();
     for (const [term, qtf] of countTerms(queryTerms)) {
       const p = this.postings.get(term);
       if (!p || p.df === 0) continue;
       const idf = this.idf(p.df);
-      for (let i = 0; i < p.slots.length; i++) {
-        const slot = p.slots[i]!;
+      const { slots, tfs } = p;
+      for (let i = 0; i < slots.length; i++) {
+        const slot = slots[i]!;
         if (!this.live[slot] || (allowed && !allowed(slot))) continue;
         if (scores[slot] === 0) touched.push(slot);
-        scores[slot]! += qtf * this.weight(idf, p.tfs[i]!, slot);
+        const tf = tfs[i]!;
+        scores[slot]! += qtf * ((idf * tf) / (tf + norm(slot)));
       }
     }
     const top = topK(touched, (slot) => scores[slot]!, k);
@@ -97,19 +100,18 @@ export class Bm25Index {
     return top;
   }
 
-  /** Exact BM25 scores of given slots (for rescoring a candidate set). */
+  /** Exact BM25 scores of given slots (for rescoring a candidate set): binary search in slot-ordered postings. */
   score(queryTerms: readonly string[], slots: readonly number[]): Float64Array {
     const out = new Float64Array(slots.length);
-    const position = new Map<number, number>();
-    slots.forEach((slot, i) => position.set(slot, i));
+    const norm = this.lengthNorm();
     for (const [term, qtf] of countTerms(queryTerms)) {
       const p = this.postings.get(term);
       if (!p || p.df === 0) continue;
       const idf = this.idf(p.df);
-      for (let i = 0; i < p.slots.length; i++) {
-        const at = position.get(p.slots[i]!);
-        if (at !== undefined && this.live[p.slots[i]!]) out[at]! += qtf * this.weight(idf, p.tfs[i]!, p.slots[i]!);
-      }
+      slots.forEach((slot, j) => {
+        const i = lowerBound(p.slots, slot);
+        if (p.slots[i] === slot && this.live[slot]) out[j]! += qtf * ((idf * p.tfs[i]!) / (p.tfs[i]! + norm(slot)));
+      });
     }
     return out;
   }
@@ -129,11 +131,25 @@ export class Bm25Index {
     return Math.log(1 + (this.liveCount - df + 0.5) / (df + 0.5));
   }
 
-  private weight(idf: number, tf: number, slot: number): number {
+  /** k1 · (1 - b + b · |d| / avgdl) of a slot, the length part of BM25's saturation. */
+  private lengthNorm(): (slot: number) => number {
     const { k1, b } = this.params;
     const avgdl = this.liveCount > 0 ? this.sumLength / this.liveCount : 1;
-    return (idf * tf) / (tf + k1 * (1 - b + (b * this.lengths[slot]!) / avgdl));
+    const lengths = this.lengths;
+    return (slot) => k1 * (1 - b + (b * lengths[slot]!) / avgdl);
   }
+}
+
+/** First index in ascending `xs` whose value is ≥ x. */
+function lowerBound(xs: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = xs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (xs[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 function countTerms(terms: readonly string[]): Map<string, number> {

@@ -10,12 +10,14 @@ export function topK(slots: ArrayLike<number>, scoreOf: (slot: number) => number
   const heap: Scored[] = [];
   const worse = (a: Scored, b: Scored): boolean => a.score < b.score || (a.score === b.score && a.slot > b.slot);
   for (let i = 0; i < slots.length; i++) {
-    const item = { slot: slots[i]!, score: scoreOf(slots[i]!) };
+    const slot = slots[i]!;
+    const score = scoreOf(slot);
     if (heap.length < k) {
-      heap.push(item);
+      heap.push({ slot, score });
       siftUp(heap, heap.length - 1, worse);
-    } else if (k > 0 && worse(heap[0]!, item)) {
-      heap[0] = item;
+    } else if (k > 0 && (score > heap[0]!.score || (score === heap[0]!.score && slot < heap[0]!.slot))) {
+      // Only an item that beats the heap's worst is allocated (most of a long stream is not).
+      heap[0] = { slot, score };
       siftDown(heap, 0, worse);
     }
   }
