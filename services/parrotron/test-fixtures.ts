@@ -24,7 +24,7 @@ export async function overfitTinyModel(pairs: AudioPair[], steps: number): Promi
   const vocabulary = phonemeVocabulary(pairs);
   const examples = toExamples(pairs, vocabulary);
   const normalizers = fitNormalizers(examples);
-  const model = new ParrotronModel({ ...TINY_CONFIG, phonemes: vocabulary });
+  const model = new ParrotronModel({ ...TINY_CONFIG, phonemes: vocabulary }, 3);
   await trainParrotron(model, examples, normalizers, { steps, batchSize: examples.length, learningRate: 0.01, seed: 3 });
   return { model, normalizers, manifest: { config: model.config, normalizers, params: [] } };
 }

@@ -7,7 +7,7 @@ describe('speech job types', () => {
     assert.deepEqual(jobTypes.map((t) => t.name), ['speech.rnnt']);
     const spec = rnntJob.validate({ minutes: 5 });
     assert.equal(spec.minutes, 5);
-    assert.equal(spec.policy, 'SM');
+    assert.equal(spec.policy, 'none');
     assert.equal(spec.an4Dir, '../shared/data/an4');
   });
 

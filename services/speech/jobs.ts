@@ -8,7 +8,7 @@ import { DEFAULT_AN4_DIR, DEFAULT_FSDD_DIR, DEFAULT_SYNTH_DIR } from './data/cor
 import { saveCheckpoint } from './model/checkpoint.js';
 import { DEFAULT_RNNT_CONFIG } from './model/rnnt-model.js';
 import { SPEC_AUGMENT_POLICIES } from './model/specaugment.js';
-import { trainRnnt } from './rnnt-training.js';
+import { DEFAULT_RECIPE, trainRnnt } from './rnnt-training.js';
 import { loadTrainingData } from './training-data.js';
 
 export interface RnntJobSpec {
@@ -43,7 +43,7 @@ export const rnntJob: JobType<RnntJobSpec> = {
   validate(raw) {
     if (typeof raw !== 'object' || raw === null) throw new JobSpecError('spec', 'must be an object');
     const spec = raw as Record<string, unknown>;
-    const policy = text(spec, 'policy', 'SM');
+    const policy = text(spec, 'policy', DEFAULT_RECIPE.policy);
     if (policy !== 'none' && !(policy in SPEC_AUGMENT_POLICIES)) throw new JobSpecError('policy', `must be one of LB, LD, SM, SS, none`);
     return {
       an4Dir: text(spec, 'an4Dir', DEFAULT_AN4_DIR),
@@ -54,14 +54,14 @@ export const rnntJob: JobType<RnntJobSpec> = {
       encoderUnits: positive(spec, 'encoderUnits', 128),
       predictionUnits: positive(spec, 'predictionUnits', 96),
       policy: policy as RnntJobSpec['policy'],
-      learningRate: positive(spec, 'learningRate', 0.002),
-      batchFrames: positive(spec, 'batchFrames', 3000),
+      learningRate: positive(spec, 'learningRate', DEFAULT_RECIPE.learningRate),
+      batchFrames: positive(spec, 'batchFrames', DEFAULT_RECIPE.batchFrames),
       seed: positive(spec, 'seed', 1),
     };
   },
   async run(spec, ctx) {
     await initBackend();
-    const data = loadTrainingData({ an4: spec.an4Dir, fsdd: spec.fsddDir, synth: spec.synthDir, featureCache: join(ctx.artifactDir, 'features') });
+    const data = loadTrainingData({ an4: spec.an4Dir, fsdd: spec.fsddDir, synth: spec.synthDir, featureCache: join(ctx.artifactDir, 'features') }, undefined, undefined, spec.seed);
     ctx.log('training data', { ...data.counts, hours: data.hours });
     const config = { ...DEFAULT_RNNT_CONFIG, encoderUnits: spec.encoderUnits, jointUnits: spec.encoderUnits, predictionUnits: spec.predictionUnits, embeddingSize: 32 };
     const save: Parameters<typeof trainRnnt>[1]['onCheckpoint'] = (model, step) => {
@@ -69,9 +69,9 @@ export const rnntJob: JobType<RnntJobSpec> = {
       saveCheckpoint(join(ctx.artifactDir, 'int8'), model, data.normalizer, { int8: true, training: { steps: step, data: data.counts } });
     };
     const result = await trainRnnt(data.examples, {
-      config, maxMinutes: spec.minutes, maxSteps: spec.maxSteps, batchFrames: spec.batchFrames, maxBatch: 32,
-      learningRate: spec.learningRate, warmupSteps: 50, clipNorm: 5,
-      policy: spec.policy === 'none' ? undefined : SPEC_AUGMENT_POLICIES[spec.policy], augmentAfterStep: 300, seed: spec.seed,
+      ...DEFAULT_RECIPE, config, maxMinutes: spec.minutes, maxSteps: spec.maxSteps, batchFrames: spec.batchFrames,
+      learningRate: spec.learningRate,
+      policy: spec.policy === 'none' ? undefined : SPEC_AUGMENT_POLICIES[spec.policy], seed: spec.seed,
       signal: ctx.signal, checkpointEveryMinutes: 5, onCheckpoint: save,
       onLog: (e) => {
         void ctx.reportMetrics({ loss: e.loss, loss_per_label: e.lossPerLabel, learning_rate: e.learningRate }, e.step);

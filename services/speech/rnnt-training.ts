@@ -31,6 +31,7 @@ export interface TrainOptions {
   clipNorm: number;
   policy?: SpecAugmentPolicy;
   augmentAfterStep: number;
+  /** Seeds batch order, augmentation and (for a fresh model) the initial weights. */
   seed: number;
   /** Continue from these weights instead of a fresh model. */
   model?: RnntModel;
@@ -41,6 +42,13 @@ export interface TrainOptions {
   checkpointEveryMinutes?: number;
   logEvery?: number;
 }
+
+/**
+ * The defaults of the training script and the `speech.rnnt` job. No SpecAugment by default: it regularizes
+ * runs of tens of thousands of steps (Park et al. 2019); a CPU run of a few thousand steps underfits, and
+ * masking only slows it further.
+ */
+export const DEFAULT_RECIPE = { policy: 'none', learningRate: 0.003, warmupSteps: 50, augmentAfterStep: 300, batchFrames: 3000, maxBatch: 32, clipNorm: 5 } as const;
 
 /** Encoder frames the model produces for `numFrames` log-mel frames (stacking drops a partial group). */
 export function encoderFrames(config: RnntConfig, numFrames: number): number {
@@ -84,7 +92,7 @@ export async function trainRnnt(examples: Example[], options: TrainOptions): Pro
   const minFrames = framesPerEncoderStep(config);
   const usable = examples.filter((e) => e.numFrames >= minFrames && e.labels.length > 0);
   if (usable.length === 0) throw new Error('no usable training examples');
-  const model = options.model ?? new RnntModel(config);
+  const model = options.model ?? new RnntModel(config, options.seed);
   const random = seededRandom(options.seed);
   const optimizer = tf.train.adam(options.learningRate);
   const variables = [...model.params.values()];

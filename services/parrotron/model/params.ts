@@ -1,13 +1,18 @@
 // Named trainable variables: the model asks for each weight by name once, and saving/loading walks the same
 // names, so a checkpoint is a manifest of (name, shape) plus one float32 blob.
 import { tf } from '../../ml/backend.js';
+import { glorotUniform } from '../../ml/seeded-init.js';
+import type { Random } from '../../ml/seeded-random.js';
 
 export class ParamStore {
   readonly vars = new Map<string, tf.Variable>();
 
+  /** `random` draws every glorot init, so a store built from a seeded generator is reproducible. */
+  constructor(readonly random: Random) {}
+
   get(name: string, shape: number[], init: 'glorot' | 'zeros' | 'ones' = 'glorot'): tf.Variable {
     if (this.vars.has(name)) throw new Error(`parameter ${name} created twice`);
-    const value = init === 'zeros' ? tf.zeros(shape) : init === 'ones' ? tf.ones(shape) : tf.initializers.glorotUniform({}).apply(shape);
+    const value = init === 'zeros' ? tf.zeros(shape) : init === 'ones' ? tf.ones(shape) : glorotUniform(shape, this.random);
     const v = tf.variable(value, true); // unnamed: tfjs names are global and two models share these
     this.vars.set(name, v);
     return v;

@@ -3,6 +3,7 @@
 // `reduction` target frames and a stop logit per step (Tacotron 2 style, prenet on the previous frame), and
 // an auxiliary phoneme decoder with its own attention over the same encoder (the paper's multitask head).
 import { tf } from '../../ml/backend.js';
+import { seededRandom } from '../../ml/seeded-random.js';
 import { createLstmWeights, lstmSequence, lstmStep, zeroState, type LstmState, type LstmWeights } from '../../speech/model/lstm.js';
 import { attend, attentionKeys, createLocationAttention, initialAttention, type AttentionState, type LocationAttention } from './location-attention.js';
 import { applyDense, applyDense3d, dense, ParamStore, type Dense } from './params.js';
@@ -49,7 +50,7 @@ export interface Forward {
 }
 
 export class ParrotronModel {
-  readonly store = new ParamStore();
+  readonly store: ParamStore;
   private readonly inputProjection: Dense;
   private readonly forward_: LstmWeights;
   private readonly backward: LstmWeights;
@@ -61,8 +62,10 @@ export class ParrotronModel {
   private readonly phonemeAttention: LocationAttention;
   private readonly phonemeOutput: Dense;
 
-  constructor(readonly config: ParrotronConfig) {
+  /** `seed` fixes the initial weights: the same seed builds the same model. */
+  constructor(readonly config: ParrotronConfig, seed = 1) {
     const c = config;
+    this.store = new ParamStore(seededRandom(seed));
     const s = this.store;
     const memory = 2 * c.encoderUnits;
     const symbols = c.phonemes.length + 1;
@@ -179,7 +182,7 @@ export interface DecoderState {
 
 function lstm(store: ParamStore, name: string, input: number, units: number): LstmWeights {
   // Built by speech's LSTM (forget bias 1) and adopted into the named store so checkpoints include it.
-  const w = createLstmWeights(input, units);
+  const w = createLstmWeights(input, units, store.random);
   for (const [key, v] of Object.entries(w)) store.vars.set(`${name}/${key}`, v as tf.Variable);
   return w;
 }

@@ -3,6 +3,8 @@
 // projection of every time step is one matmul before the recurrence (only h·U runs per step), and the
 // forget-gate bias starts at 1 (Jozefowicz et al. 2015). Gate order i, f, g, o (as Keras).
 import { tf } from '../../ml/backend.js';
+import { glorotUniform } from '../../ml/seeded-init.js';
+import type { Random } from '../../ml/seeded-random.js';
 
 export interface LstmState {
   h: tf.Tensor2D;
@@ -15,13 +17,13 @@ export interface LstmWeights {
   bias: tf.Variable; // [4H]
 }
 
-export function createLstmWeights(input: number, units: number): LstmWeights {
+/** Weights drawn from `random` (the model's seeded generator), so an init is reproducible. */
+export function createLstmWeights(input: number, units: number, random: Random): LstmWeights {
   // glorotUniform for the recurrent kernel too: tfjs's orthogonal initializer is very slow on CPU (NOTES).
-  const init = tf.initializers.glorotUniform({});
   const bias = tf.concat([tf.zeros([units]), tf.ones([units]), tf.zeros([2 * units])]);
   return {
-    kernel: tf.variable(init.apply([input, 4 * units])),
-    recurrent: tf.variable(init.apply([units, 4 * units])),
+    kernel: tf.variable(glorotUniform([input, 4 * units], random)),
+    recurrent: tf.variable(glorotUniform([units, 4 * units], random)),
     bias: tf.variable(bias),
   };
 }

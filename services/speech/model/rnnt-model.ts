@@ -4,6 +4,8 @@
 // (embedding + LSTM) over the previous non-blank labels; and a joint network tanh(W_e·enc + W_p·pred) → V
 // logits (Graves 2012 §2, the additive joint of Graves et al. 2013).
 import { tf } from '../../ml/backend.js';
+import { glorotUniform } from '../../ml/seeded-init.js';
+import { seededRandom } from '../../ml/seeded-random.js';
 import { createLstmWeights, lstmSequence, type LstmState, type LstmWeights } from './lstm.js';
 import { BLANK, VOCAB_SIZE } from './vocabulary.js';
 
@@ -41,19 +43,20 @@ export class RnntModel {
   readonly prediction: LstmWeights;
   readonly params = new Map<string, tf.Variable>();
 
-  constructor(readonly config: RnntConfig = DEFAULT_RNNT_CONFIG) {
+  /** `seed` fixes the initial weights: the same seed builds the same model. */
+  constructor(readonly config: RnntConfig = DEFAULT_RNNT_CONFIG, seed = 1) {
     const c = config;
-    const init = tf.initializers.glorotUniform({});
+    const random = seededRandom(seed);
     for (let l = 0; l < c.encoderLayers; l++) {
       const input = l === 0 ? c.melBins * c.stack : l === 1 ? c.encoderUnits * c.reduction : c.encoderUnits;
-      this.encoder.push(this.addLstm(`encoder/lstm${l}`, createLstmWeights(input, c.encoderUnits)));
+      this.encoder.push(this.addLstm(`encoder/lstm${l}`, createLstmWeights(input, c.encoderUnits, random)));
     }
-    this.add('prediction/embedding', init.apply([c.vocabSize, c.embeddingSize]));
-    this.prediction = this.addLstm('prediction/lstm', createLstmWeights(c.embeddingSize, c.predictionUnits));
-    this.add('joint/encoder', init.apply([c.encoderUnits, c.jointUnits]));
-    this.add('joint/prediction', init.apply([c.predictionUnits, c.jointUnits]));
+    this.add('prediction/embedding', glorotUniform([c.vocabSize, c.embeddingSize], random));
+    this.prediction = this.addLstm('prediction/lstm', createLstmWeights(c.embeddingSize, c.predictionUnits, random));
+    this.add('joint/encoder', glorotUniform([c.encoderUnits, c.jointUnits], random));
+    this.add('joint/prediction', glorotUniform([c.predictionUnits, c.jointUnits], random));
     this.add('joint/bias', tf.zeros([c.jointUnits]));
-    this.add('joint/output', init.apply([c.jointUnits, c.vocabSize]));
+    this.add('joint/output', glorotUniform([c.jointUnits, c.vocabSize], random));
     this.add('joint/output_bias', tf.zeros([c.vocabSize]));
   }
 

@@ -22,6 +22,18 @@ describe('transducer model', () => {
     assert.equal(decodeIds(encodeText("It's 42 DONE")), "it's done");
   });
 
+  it('builds the same initial weights from the same seed, different ones from another', () => {
+    const weights = (seed: number) => {
+      const model = new RnntModel(TINY, seed);
+      const values = [...model.params.values()].map((v) => Array.from(v.dataSync()));
+      model.dispose();
+      return values;
+    };
+    const a = weights(7);
+    assert.deepEqual(weights(7), a);
+    assert.notDeepEqual(weights(8)[0], a[0]);
+  });
+
   for (const n of [61, 60, 7]) {
     it(`streams the encoder to the same outputs as whole-utterance encoding (${n} frames, ragged chunks)`, () => {
       const model = new RnntModel(TINY);
