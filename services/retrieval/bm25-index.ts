@@ -29,6 +29,9 @@ export class Bm25Index {
   private liveCount = 0;
   private sumLength = 0;
   private accumulator = new Float64Array(0);
+  /** k1 · (1 - b + b · |d| / avgdl) per slot, recomputed when the corpus statistics change. */
+  private norms = new Float64Array(0);
+  private normsKey = '';
 
   constructor(readonly params: Bm25Params = ANSERINI_BM25) {}
 
@@ -81,7 +84,8 @@ export class Bm25Index {
     if (this.accumulator.length < this.live.length) this.accumulator = new Float64Array(Math.max(1024, 2 * this.live.length));
     const scores = this.accumulator;
     const touched: number[] = [];
-    const norm = this.lengthNorm();
+    const norms = this.lengthNorms();
+    const live = this.live;
     for (const [term, qtf] of countTerms(queryTerms)) {
       const p = this.postings.get(term);
       if (!p || p.df === 0) continue;
@@ -89,10 +93,10 @@ export class Bm25Index {
       const { slots, tfs } = p;
       for (let i = 0; i < slots.length; i++) {
         const slot = slots[i]!;
-        if (!this.live[slot] || (allowed && !allowed(slot))) continue;
+        if (!live[slot] || (allowed && !allowed(slot))) continue;
         if (scores[slot] === 0) touched.push(slot);
         const tf = tfs[i]!;
-        scores[slot]! += qtf * ((idf * tf) / (tf + norm(slot)));
+        scores[slot]! += qtf * ((idf * tf) / (tf + norms[slot]!));
       }
     }
     const top = topK(touched, (slot) => scores[slot]!, k);
@@ -103,14 +107,14 @@ export class Bm25Index {
   /** Exact BM25 scores of given slots (for rescoring a candidate set): binary search in slot-ordered postings. */
   score(queryTerms: readonly string[], slots: readonly number[]): Float64Array {
     const out = new Float64Array(slots.length);
-    const norm = this.lengthNorm();
+    const norms = this.lengthNorms();
     for (const [term, qtf] of countTerms(queryTerms)) {
       const p = this.postings.get(term);
       if (!p || p.df === 0) continue;
       const idf = this.idf(p.df);
       slots.forEach((slot, j) => {
         const i = lowerBound(p.slots, slot);
-        if (p.slots[i] === slot && this.live[slot]) out[j]! += qtf * ((idf * p.tfs[i]!) / (p.tfs[i]! + norm(slot)));
+        if (p.slots[i] === slot && this.live[slot]) out[j]! += qtf * ((idf * p.tfs[i]!) / (p.tfs[i]! + norms[slot]!));
       });
     }
     return out;
@@ -131,12 +135,16 @@ export class Bm25Index {
     return Math.log(1 + (this.liveCount - df + 0.5) / (df + 0.5));
   }
 
-  /** k1 · (1 - b + b · |d| / avgdl) of a slot, the length part of BM25's saturation. */
-  private lengthNorm(): (slot: number) => number {
-    const { k1, b } = this.params;
-    const avgdl = this.liveCount > 0 ? this.sumLength / this.liveCount : 1;
-    const lengths = this.lengths;
-    return (slot) => k1 * (1 - b + (b * lengths[slot]!) / avgdl);
+  /** k1 · (1 - b + b · |d| / avgdl) of every slot, the length part of BM25's saturation. */
+  private lengthNorms(): Float64Array {
+    const key = `${this.liveCount}/${this.sumLength}/${this.lengths.length}`;
+    if (key !== this.normsKey) {
+      const { k1, b } = this.params;
+      const avgdl = this.liveCount > 0 ? this.sumLength / this.liveCount : 1;
+      this.norms = Float64Array.from(this.lengths, (length) => k1 * (1 - b + (b * length) / avgdl));
+      this.normsKey = key;
+    }
+    return this.norms;
   }
 }
 

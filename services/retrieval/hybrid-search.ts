@@ -1,7 +1,9 @@
 // Hybrid retrieval of the COVID-19 Research Explorer (Ma et al. 2021, §3): a document is the concatenation
 // [term vector ; neural vector] and so is the query, its term part scaled by k, so
 //   score(q, d) = k · bm25(q, d) + e(q) · e(d)
-// and retrieval is the nearest neighbours of that query vector. Efficiently: the union of the inverted
+// and retrieval is the nearest neighbours of that query vector. The term part is raw Lucene BM25 (no
+// normalisation; ≈ 5–60 for a SciFact query's top documents) and e(q)·e(d) ∈ [-1, 1], so the useful k lies
+// around 0.01–0.1; its default is tuned on a dev split. Efficiently: the union of the inverted
 // index's top candidates (best bm25) and the ANN's top candidates (best e(q)·e(d)) is rescored exactly with
 // the full sum. A document outside both lists is below both lists' last entries on each part, so it can only
 // be missed when it is near the cut-off on both; with 100+ candidates per side for 10 results that is rare.
