@@ -2,6 +2,7 @@
 // (not Connect), so every service is proven to work for gRPC users of any language.
 import { create, fromBinary, toBinary, type DescMessage, type DescMethod, type DescService, type MessageInitShape, type MessageShape } from '@bufbuild/protobuf';
 import * as grpc from '@grpc/grpc-js';
+import net from 'node:net';
 
 const MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 
@@ -75,4 +76,13 @@ export function collect<T>(stream: grpc.ClientReadableStream<T> | grpc.ClientDup
     stream.on('error', reject);
     stream.on('end', () => resolve(out));
   });
+}
+
+/** A TCP port free right now on 127.0.0.1 (for a server whose address others must know before it starts). */
+export async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as net.AddressInfo).port;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }
