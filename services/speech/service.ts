@@ -3,7 +3,7 @@
 // ends with OUT_OF_RANGE (as Google Cloud Speech's "Audio Timeout Error"); too many streams with
 // RESOURCE_EXHAUSTED. Each stream's failure is its own: the others keep running.
 import { create } from '@bufbuild/protobuf';
-import { Code, ConnectError, type HandlerContext, type ServiceImpl } from '@connectrpc/connect';
+import type { HandlerContext, ServiceImpl } from '@connectrpc/connect';
 import {
   AudioEncoding, ModelPrecision, RecognizeResponseSchema, SpeechEventType, SpeechService, StreamingRecognizeResponseSchema,
   type RecognitionConfig, type StreamingRecognizeRequest,
@@ -12,6 +12,7 @@ import { AudioFormatError } from '../ml/audio/wav.js';
 import { checkRate, type AudioEncodingName } from '../ml/audio/audio-input.js';
 import { env, intEnv } from '../runtime/config.js';
 import { failedPrecondition, invalidArgument, resourceExhausted, unavailable } from '../runtime/errors.js';
+import { withIdleTimeout } from '../runtime/idle-stream.js';
 import type { ServiceDefinition } from '../runtime/serve.js';
 import { DEFAULT_LIMITS, SpeechEngine, TooManyStreamsError, type Precision } from './speech-engine.js';
 import type { Alternative, RecognitionEvent, RecognizerOptions } from './stream-recognizer.js';
@@ -119,28 +120,6 @@ function audioError(error: unknown): unknown {
   return error instanceof AudioFormatError ? invalidArgument('audio_content', error.message) : error;
 }
 
-/** The next request, or OUT_OF_RANGE when none arrives within the idle timeout; ends early if the call is cancelled. */
-async function nextRequest(iterator: AsyncIterator<StreamingRecognizeRequest>, idleMs: number, signal: AbortSignal): Promise<IteratorResult<StreamingRecognizeRequest>> {
-  let timer: NodeJS.Timeout | undefined;
-  let onAbort: (() => void) | undefined;
-  try {
-    return await Promise.race([
-      iterator.next(),
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new ConnectError(`audio_content: no request for ${idleMs} ms (idle stream timeout)`, Code.OutOfRange)), idleMs);
-      }),
-      new Promise<never>((_, reject) => {
-        onAbort = () => reject(new ConnectError('stream cancelled', Code.Canceled));
-        if (signal.aborted) onAbort();
-        else signal.addEventListener('abort', onAbort, { once: true });
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-    if (onAbort) signal.removeEventListener('abort', onAbort);
-  }
-}
-
 function handlers(engine: SpeechEngine): ServiceImpl<typeof SpeechService> {
   const ensureLoaded = () => {
     if (!engine.loaded) throw unavailable('speech models are still loading');
@@ -149,8 +128,8 @@ function handlers(engine: SpeechEngine): ServiceImpl<typeof SpeechService> {
     async *streamingRecognize(requests: AsyncIterable<StreamingRecognizeRequest>, ctx: HandlerContext) {
       ensureLoaded();
       const { idleTimeoutMs, maxChunkBytes } = engine.limits;
-      const iterator = requests[Symbol.asyncIterator]();
-      const first = await nextRequest(iterator, idleTimeoutMs, ctx.signal);
+      const iterator = withIdleTimeout(requests, idleTimeoutMs, ctx.signal);
+      const first = await iterator.next();
       if (first.done) return;
       const head = first.value.streamingRequest;
       if (head.case !== 'streamingConfig') throw invalidArgument('streaming_config', 'the first request must carry the configuration (audio arrived before streaming_config)');
@@ -164,7 +143,7 @@ function handlers(engine: SpeechEngine): ServiceImpl<typeof SpeechService> {
       }
       try {
         for (;;) {
-          const next = await nextRequest(iterator, idleTimeoutMs, ctx.signal);
+          const next = await iterator.next();
           const events: RecognitionEvent[] = [];
           if (next.done) {
             events.push(...recognizer.finish());
