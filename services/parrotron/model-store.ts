@@ -1,6 +1,7 @@
 // The served conversion models: the base checkpoint and every personalized one, by id. Personalized models
 // are registered when their job is created (pending) and loaded once the training service reports the job
-// SUCCEEDED with its `model_dir`; the list persists in `<dataDir>/models.json` across restarts.
+// SUCCEEDED and its checkpoint has been fetched into a local folder (`jobOutcome`); the list persists in
+// `<dataDir>/models.json` across restarts.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadParrotron, type LoadedParrotron } from './model/model-io.js';
@@ -70,7 +71,16 @@ export class ModelStore {
     return info;
   }
 
-  private async refresh(): Promise<void> {
+  private refreshing?: Promise<void>;
+
+  /** One refresh at a time: concurrent callers share it (a succeeded job's checkpoint is fetched once). */
+  private refresh(): Promise<void> {
+    return (this.refreshing ??= this.checkPending().finally(() => {
+      this.refreshing = undefined;
+    }));
+  }
+
+  private async checkPending(): Promise<void> {
     let changed = false;
     for (const info of this.infos.filter((i) => !i.dir)) {
       const outcome = await this.jobOutcome(info.job);

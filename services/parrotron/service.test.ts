@@ -11,9 +11,11 @@ import { HELD_OUT_SPEAKERS, TRAIN_SPEAKERS } from '../../scripts/data/parrotron-
 import { resample } from '../ml/audio/resample.js';
 import { decodeWav, encodePcm16, encodeWav } from '../ml/audio/wav.js';
 import { serve, type RunningService } from '../runtime/serve.js';
-import { collect, grpcClient, type GrpcTestClient } from '../runtime/testing.js';
+import { collect, freePort, grpcClient, type GrpcTestClient } from '../runtime/testing.js';
 import { JobRegistry } from '../training/job-registry.js';
-import { LocalExecutor } from '../training/local-executor.js';
+import { FakeKubernetesApi } from '../training/k8s-fake-api.js';
+import { KubernetesExecutor } from '../training/k8s-executor.js';
+import { parseJobTemplate } from '../training/k8s-job-manifest.js';
 import { eventually } from '../training/training-test-harness.js';
 import { startTrainingServer, type TrainingServer } from '../training/training-server.js';
 import { jobTypes } from './jobs.js';
@@ -41,10 +43,14 @@ const withSilence = (samples: Float32Array, seconds = 0.3) => {
   return out;
 };
 
-describe('parrotron service (grpc-js client, training orchestrator)', function () {
+describe('parrotron service (grpc-js client; training orchestrator running jobs as Kubernetes Jobs)', function () {
   this.timeout(900_000); // a few CPU-minutes; wall time grows with the machine's load
   let dataDir: string;
   let training: TrainingServer;
+  // Personalization runs as a Kubernetes Job (a fake API server whose kubelet runs the real worker without
+  // --artifact-dir): the job shares no folder with either service, so its checkpoint must come back as an
+  // uploaded artifact.
+  const kubernetes = new FakeKubernetesApi('nnsuite-test', QUIET_ENV);
   let running: RunningService;
   let client: GrpcTestClient;
   let heldOut: Float32Array;
@@ -56,11 +62,14 @@ describe('parrotron service (grpc-js client, training orchestrator)', function (
       this.skip();
     }
     dataDir = mkdtempSync(path.join(os.tmpdir(), 'nnsuite-parrotron-'));
+    await kubernetes.start();
+    const port = await freePort();
+    const template = parseJobTemplate({ image: 'nnsuite:test', namespace: 'nnsuite-test', orchestratorAddress: `127.0.0.1:${port}`, backoffLimit: 0, ttlSecondsAfterFinished: 600 });
     training = await startTrainingServer({
-      dataDir: path.join(dataDir, 'training'), port: 0, httpPort: 0, env: QUIET_ENV,
-      executor: new LocalExecutor({ capacity: 1, killGraceMs: 2000 }), registry: new JobRegistry().register(...jobTypes),
+      dataDir: path.join(dataDir, 'training'), port, httpPort: 0, env: QUIET_ENV,
+      executor: new KubernetesExecutor(kubernetes.kubeConfig(), template, { capacity: 1, rewatchDelayMs: 100 }), registry: new JobRegistry().register(...jobTypes),
     });
-    const config = { modelDir: BASE_MODEL, trainingAddress: `127.0.0.1:${training.running.port}`, maxSeconds: 20, maxStreams: 8, endpointMs: 400 };
+    const config = { modelDir: BASE_MODEL, trainingAddress: `127.0.0.1:${port}`, maxSeconds: 20, maxStreams: 2, endpointMs: 400, idleTimeoutMs: 1500 };
     running = await serve(createParrotronService(config), { port: 0, httpPort: 0, dataDir: path.join(dataDir, 'parrotron'), env: QUIET_ENV });
     await running.ready;
     client = grpcClient(ParrotronService, `127.0.0.1:${running.port}`);
@@ -71,6 +80,7 @@ describe('parrotron service (grpc-js client, training orchestrator)', function (
     client?.close();
     await running?.close();
     await training?.close();
+    await kubernetes.close();
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
@@ -131,6 +141,29 @@ describe('parrotron service (grpc-js client, training orchestrator)', function (
     assert.match(error.details, /config/);
   });
 
+  it('ends an idle stream with OUT_OF_RANGE and frees its slot, while another stream converts', async () => {
+    // maxStreams is 2: the idle stream and a working one fill it; afterwards two fresh streams must both open.
+    const idle = client.bidi(rpc.streamingConvert);
+    const idleEnd = grpcError(collect(idle));
+    idle.write({ streamingRequest: { case: 'config', value: linear16 } });
+    const working = client.bidi(rpc.streamingConvert);
+    const converted = collect(working);
+    working.write({ streamingRequest: { case: 'config', value: linear16 } });
+    working.write({ streamingRequest: { case: 'audioContent', value: encodePcm16(heldOut) } });
+    working.end();
+    assert.equal((await converted as any[]).length, 1);
+    const error = await idleEnd;
+    assert.equal(error.code, status.OUT_OF_RANGE);
+    assert.match(error.details, /idle/);
+    const fresh = [client.bidi(rpc.streamingConvert), client.bidi(rpc.streamingConvert)];
+    const ends = fresh.map((call) => collect(call));
+    for (const call of fresh) {
+      call.write({ streamingRequest: { case: 'config', value: linear16 } });
+      call.end();
+    }
+    assert.deepEqual(await Promise.all(ends), [[], []]);
+  });
+
   it('personalizes through a training job and then serves the new model by id', async () => {
     const speaker = TRAIN_SPEAKERS[9];
     const texts = ['one', 'two three', 'four', 'five six', 'seven'];
@@ -143,6 +176,9 @@ describe('parrotron service (grpc-js client, training orchestrator)', function (
     assert.match(badName.details, /speaker/);
     const unknownBase = await grpcError(client.unary(rpc.personalize, { speaker: 'anna', baseModel: 'nope', examples }));
     assert.equal(unknownBase.code, status.NOT_FOUND);
+    const tooLong = await grpcError(client.unary(rpc.personalize, { speaker: 'anna', examples: Array.from({ length: 7 }, () => ({ ...linear16, audioContent: encodePcm16(new Float32Array(19 * 16000).fill(0.1)), transcript: 'one' })) }));
+    assert.equal(tooLong.code, status.INVALID_ARGUMENT);
+    assert.match(tooLong.details, /examples: .* exceeds the 120 s limit/);
 
     const { job } = await client.unary(rpc.personalize, { speaker: 'anna', examples, steps: 3 }) as any;
     assert.equal(job.type, 'parrotron.personalize');
@@ -154,8 +190,13 @@ describe('parrotron service (grpc-js client, training orchestrator)', function (
     assert.equal(personal.baseModel, 'base');
     assert.equal(personal.speaker, 'anna');
     assert.equal(personal.job, job.name);
+    // Served from the checkpoint fetched through the orchestrator's artifacts into parrotron's own data folder.
+    assert.ok(existsSync(path.join(dataDir, 'parrotron', 'personalized', job.name.replace('jobs/', ''), 'model.json')));
     const res = await client.unary(rpc.convert, { config: { ...linear16, model: 'speaker-anna-1' }, audioContent: examples[0].audioContent }) as any;
     assert.equal(res.model, 'speaker-anna-1');
+    const again = await grpcError(client.unary(rpc.personalize, { speaker: 'anna', baseModel: 'speaker-anna-1', examples }));
+    assert.equal(again.code, status.INVALID_ARGUMENT);
+    assert.match(again.details, /base_model/);
     assert.ok(decodeWav(res.audioContent).samples.length > 1600);
   });
 });

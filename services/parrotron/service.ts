@@ -1,12 +1,13 @@
 // Thin gRPC handlers for nnsuite.parrotron.v1.ParrotronService: request messages → plain arguments → the
 // model store and converter → response messages. Bad input becomes INVALID_ARGUMENT naming the field, an
-// unknown model NOT_FOUND, a model whose personalization job still runs FAILED_PRECONDITION.
-import { randomUUID } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+// unknown model NOT_FOUND, a model whose personalization job still runs FAILED_PRECONDITION, an idle
+// StreamingConvert call OUT_OF_RANGE (the speech service's idle limit, services/runtime/idle-stream.ts).
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import { create } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
-import type { Client, ServiceImpl } from '@connectrpc/connect';
+import type { Client, HandlerContext, ServiceImpl } from '@connectrpc/connect';
 import { JobState } from '../../gen/nnsuite/common/v1/job_pb.js';
 import {
   ConvertResponseSchema, ListModelsResponseSchema, ParrotronService, PersonalizeResponseSchema, StreamingConvertResponseSchema,
@@ -16,14 +17,15 @@ import { AudioEncoding } from '../../gen/nnsuite/speech/v1/speech_pb.js';
 import { TrainingService } from '../../gen/nnsuite/training/v1/training_pb.js';
 import { connectBackend, type Backend } from '../../gateway/backend.js';
 import { checkRate, MODEL_SAMPLE_RATE, StreamingAudioDecoder, type AudioEncodingName } from '../ml/audio/audio-input.js';
-import { AudioFormatError, encodeWav } from '../ml/audio/wav.js';
+import { AudioFormatError, encodePcm16, encodeWav } from '../ml/audio/wav.js';
 import { initBackend } from '../ml/backend.js';
 import { env, intEnv, serviceAddress } from '../runtime/config.js';
 import { failedPrecondition, invalidArgument, notFound, resourceExhausted, unavailable } from '../runtime/errors.js';
+import { withIdleTimeout } from '../runtime/idle-stream.js';
 import type { ServiceDefinition } from '../runtime/serve.js';
 import { convertSpeech } from './converter.js';
-import { MAX_PERSONALIZE_STEPS, personalizeJob, type PersonalizeExampleFile } from './jobs.js';
-import { ModelNotReadyError, ModelStore, type JobOutcome } from './model-store.js';
+import { MAX_PERSONALIZE_SECONDS, MAX_PERSONALIZE_STEPS, MODEL_ARTIFACT_PREFIX, personalizeJob, type PersonalizeExample } from './jobs.js';
+import { BASE_MODEL_ID, ModelNotReadyError, ModelStore, type JobOutcome } from './model-store.js';
 import type { LoadedParrotron } from './model/model-io.js';
 import { SilenceSegmenter } from './silence-segmenter.js';
 
@@ -38,6 +40,8 @@ export interface ParrotronConfig {
   maxStreams: number;
   /** Silence that ends a streamed segment (NNSUITE_PARROTRON_ENDPOINT_MS, default 400). */
   endpointMs: number;
+  /** A StreamingConvert call with no request for this long ends with OUT_OF_RANGE (NNSUITE_PARROTRON_IDLE_TIMEOUT_MS, default 10000). */
+  idleTimeoutMs: number;
 }
 
 export function parrotronConfigFromEnv(environment: NodeJS.ProcessEnv = process.env): ParrotronConfig {
@@ -47,6 +51,7 @@ export function parrotronConfigFromEnv(environment: NodeJS.ProcessEnv = process.
     maxSeconds: intEnv('parrotron', 'MAX_SECONDS', 20, environment),
     maxStreams: intEnv('parrotron', 'MAX_STREAMS', 8, environment),
     endpointMs: intEnv('parrotron', 'ENDPOINT_MS', 400, environment),
+    idleTimeoutMs: intEnv('parrotron', 'IDLE_TIMEOUT_MS', 10_000, environment),
   };
 }
 
@@ -58,9 +63,22 @@ export function createParrotronService(config: ParrotronConfig = parrotronConfig
   let store: ModelStore | undefined;
   let training: Backend | undefined;
   const trainingClient = () => (training ??= connectBackend(config.trainingAddress)).client(TrainingService);
-  const jobOutcome = async (name: string): Promise<JobOutcome> => {
+  // The personalized checkpoint comes back through the orchestrator's artifacts (a Kubernetes Job shares no
+  // disk with this service): its `model/…` files are downloaded into `<dataDir>/personalized/<job id>/`.
+  const jobOutcome = async (name: string, dataDir: string): Promise<JobOutcome> => {
     const job = await trainingClient().getJob({ name });
-    if (job.state === JobState.SUCCEEDED) return { state: 'succeeded', modelDir: String(job.result?.model_dir ?? '') };
+    if (job.state === JobState.SUCCEEDED) {
+      const modelDir = join(dataDir, 'personalized', name.replace(/^jobs\//, ''));
+      for (const artifact of job.artifacts.filter((a) => a.path.startsWith(MODEL_ARTIFACT_PREFIX))) {
+        const file = join(modelDir, artifact.path.slice(MODEL_ARTIFACT_PREFIX.length));
+        mkdirSync(dirname(file), { recursive: true });
+        const chunks = async function* () {
+          for await (const chunk of trainingClient().downloadArtifact({ name, path: artifact.path })) yield chunk.data;
+        };
+        await pipeline(chunks, createWriteStream(file));
+      }
+      return { state: 'succeeded', modelDir };
+    }
     if (job.state === JobState.FAILED || job.state === JobState.CANCELLED) return { state: 'failed', error: job.error };
     return { state: 'running' };
   };
@@ -71,10 +89,10 @@ export function createParrotronService(config: ParrotronConfig = parrotronConfig
   return {
     name: 'parrotron',
     services: [ParrotronService],
-    routes: (router, runtime) => router.service(ParrotronService, handlers(config, ready, trainingClient, runtime.config.dataDir)),
+    routes: (router) => router.service(ParrotronService, handlers(config, ready, trainingClient)),
     ready: async (runtime) => {
       await initBackend();
-      store = new ModelStore(resolve(config.modelDir), runtime.config.dataDir, jobOutcome);
+      store = new ModelStore(resolve(config.modelDir), runtime.config.dataDir, (job) => jobOutcome(job, runtime.config.dataDir));
       store.load();
       runtime.log.info('parrotron models loaded', { modelDir: config.modelDir });
     },
@@ -139,7 +157,7 @@ function checkConfig(config: ConversionConfig | undefined, prefix: string): { en
 
 const wav = (samples: Float32Array) => encodeWav(samples, MODEL_SAMPLE_RATE);
 
-function handlers(config: ParrotronConfig, ready: () => ModelStore, trainingClient: () => Client<typeof TrainingService>, dataDir: string): ServiceImpl<typeof ParrotronService> {
+function handlers(config: ParrotronConfig, ready: () => ModelStore, trainingClient: () => Client<typeof TrainingService>): ServiceImpl<typeof ParrotronService> {
   let openStreams = 0;
   return {
     async convert(request) {
@@ -151,7 +169,7 @@ function handlers(config: ParrotronConfig, ready: () => ModelStore, trainingClie
       return create(ConvertResponseSchema, { audioContent: wav(out.samples), durationSeconds: out.samples.length / MODEL_SAMPLE_RATE, phonemes: out.phonemes.join(' '), model: c.model || 'base' });
     },
 
-    async *streamingConvert(requests: AsyncIterable<StreamingConvertRequest>) {
+    async *streamingConvert(requests: AsyncIterable<StreamingConvertRequest>, ctx: HandlerContext) {
       const store = ready();
       if (openStreams >= config.maxStreams) throw resourceExhausted(`${openStreams} conversion streams are open (limit ${config.maxStreams})`);
       openStreams++;
@@ -166,7 +184,7 @@ function handlers(config: ParrotronConfig, ready: () => ModelStore, trainingClie
             inputEndSeconds: segment.endSample / MODEL_SAMPLE_RATE, phonemes: out.phonemes.join(' '),
           });
         };
-        for await (const request of requests) {
+        for await (const request of withIdleTimeout(requests, config.idleTimeoutMs, ctx.signal)) {
           const message = request.streamingRequest;
           if (!decoder) {
             if (message.case !== 'config') throw invalidArgument('config', 'the first request must carry the configuration (audio arrived before config)');
@@ -203,24 +221,25 @@ function handlers(config: ParrotronConfig, ready: () => ModelStore, trainingClie
     async personalize(request) {
       const store = ready();
       if (!/^[a-z0-9-]{1,32}$/.test(request.speaker)) throw invalidArgument('speaker', 'must match [a-z0-9-]{1,32}');
-      const baseDir = store.dirOf(request.baseModel);
-      if (!baseDir) throw notFound('model', request.baseModel);
+      const base = request.baseModel || BASE_MODEL_ID;
+      if (!store.dirOf(base)) throw notFound('model', request.baseModel);
+      // The job runs where only the image's files are (a Kubernetes pod): it starts from the shipped base.
+      if (base !== BASE_MODEL_ID) throw invalidArgument('base_model', `personalization fine-tunes the base model, not "${base}"`);
       if (request.examples.length < MIN_EXAMPLES || request.examples.length > MAX_EXAMPLES) throw invalidArgument('examples', `needs ${MIN_EXAMPLES} to ${MAX_EXAMPLES} examples, got ${request.examples.length}`);
       if (request.steps < 0 || request.steps > MAX_PERSONALIZE_STEPS) throw invalidArgument('steps', `must be in [0, ${MAX_PERSONALIZE_STEPS}]`);
-      const dir = join(dataDir, 'personalize', randomUUID());
-      const files: PersonalizeExampleFile[] = request.examples.map((e, i) => {
+      let seconds = 0;
+      const examples: PersonalizeExample[] = request.examples.map((e, i) => {
         const prefix = `examples[${i}].`;
         const encoding = encodingName(e.encoding, `${prefix}encoding`);
         checkSampleRate(encoding, e.sampleRateHertz, `${prefix}sample_rate_hertz`);
         const transcript = e.transcript.trim().toLowerCase();
         if (!/^[a-z0-9' ]{1,200}$/.test(transcript)) throw invalidArgument(`${prefix}transcript`, 'must be 1–200 letters, digits, apostrophes and spaces');
         const samples = decodeClip(e.audioContent, encoding, e.sampleRateHertz, config.maxSeconds, prefix);
-        mkdirSync(dir, { recursive: true });
-        writeFileSync(join(dir, `${i}.wav`), wav(samples));
-        return { input: `${i}.wav`, transcript };
+        seconds += samples.length / MODEL_SAMPLE_RATE;
+        return { transcript, pcm16_base64: Buffer.from(encodePcm16(samples)).toString('base64') };
       });
-      writeFileSync(join(dir, 'examples.json'), JSON.stringify(files));
-      const spec = { base_model_dir: baseDir, examples_dir: dir, steps: request.steps || 30, learning_rate: 5e-4 };
+      if (seconds > MAX_PERSONALIZE_SECONDS) throw invalidArgument('examples', `${seconds.toFixed(1)} s of audio in all exceeds the ${MAX_PERSONALIZE_SECONDS} s limit`);
+      const spec = { base_model_dir: config.modelDir, examples, steps: request.steps || 30, learning_rate: 5e-4 };
       personalizeJob.validate(spec);
       const job = await trainingClient().createJob({ job: { type: personalizeJob.name, spec } });
       store.addPending(request.speaker, request.baseModel, job.name);

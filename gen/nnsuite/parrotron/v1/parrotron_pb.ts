@@ -314,14 +314,15 @@ export type PersonalizeRequest = Message<"nnsuite.parrotron.v1.PersonalizeReques
   speaker: string;
 
   /**
-   * Model to fine-tune; empty selects the base model.
+   * Model to fine-tune: empty or "base" (the job may run as a Kubernetes Job, where only the image's base
+   * checkpoint exists; a personalized model is not fine-tuned again).
    *
    * @generated from field: string base_model = 2;
    */
   baseModel: string;
 
   /**
-   * The speaker's recordings with their transcripts (at least 5).
+   * The speaker's recordings with their transcripts (5 to 50, at most 120 s of audio in all).
    *
    * @generated from field: repeated nnsuite.parrotron.v1.PersonalizationExample examples = 3;
    */
