@@ -49,6 +49,20 @@ describe('wann.search job type', () => {
     assert.ok(e.connections > 0);
   });
 
+  it('gives the same result with the population scored on worker threads', async () => {
+    const spec = { task: 'swingup', population: 8, generations: 3, trials: 1, steps: 60 };
+    const serial = await job.run(job.validate(spec), context().ctx);
+    const parallel = await job.run(job.validate({ ...spec, workers: 2 }), context().ctx);
+    assert.deepEqual(parallel.evaluation, serial.evaluation);
+    assert.deepEqual(parallel.history, serial.history);
+    assert.throws(() => job.validate({ workers: -1 }), (e: unknown) => e instanceof JobSpecError && e.field === 'workers');
+  });
+
+  it('ends after the generation that passes the time budget', async () => {
+    const result = await job.run(job.validate({ task: 'swingup', population: 4, generations: 50, steps: 20, minutes: 1e-7 }), context().ctx);
+    assert.equal(result.history.length, 1);
+  });
+
   it('stops when cancelled', async () => {
     const { ctx } = context();
     const controller = new AbortController();
