@@ -3,7 +3,7 @@
 // conditional GAN, S3GAN at 10 % and 20 % labels — printing FID, KID (on the features of a Fashion-MNIST CNN
 // the study trains; NOT Inception FID) and label-inference accuracy per variant.
 // The paper's claim checked: S3GAN at 10 % labels reaches an FID no worse than the fully-labelled model.
-// Usage: npm run bench:study-s3gan -- [--gan-steps 1000] [--batch 32] [--channels 16] [--feature-steps 600]
+// Usage: npm run bench:study-s3gan -- [--gan-steps 800] [--batch 32] [--channels 16] [--feature-steps 600]
 //        [--pretrain-steps 800] [--fine-tune-steps 500] [--eval-samples 2000] [--seed 1] [--data DIR] [--out DIR] [--json]
 // --json keys: fid_unconditional, fid_full_labels, fid_s3gan_10pct, fid_s3gan_20pct, kid_<same>, label_acc_10pct,
 // label_acc_20pct, fid_real_data, kid_real_data, feature_classifier_acc, rotation_acc, s3gan_10pct_fid_ratio, seconds.
@@ -25,7 +25,7 @@ const log = (msg: string) => process.stderr.write(`${new Date().toISOString().sl
 const channels = Number(arg('channels', '16'));
 
 const spec = s3ganStudyJob.validate({
-  ganSteps: Number(arg('gan-steps', '1000')), batchSize: Number(arg('batch', '32')), gChannels: channels, dChannels: channels,
+  ganSteps: Number(arg('gan-steps', '800')), batchSize: Number(arg('batch', '32')), gChannels: channels, dChannels: channels,
   extractorWidth: channels, featureSteps: Number(arg('feature-steps', '600')), pretrainSteps: Number(arg('pretrain-steps', '800')),
   fineTuneSteps: Number(arg('fine-tune-steps', '500')), evalSamples: Number(arg('eval-samples', '2000')), seed: Number(arg('seed', '1')),
   ...(process.argv.includes('--data') ? { dataDir: arg('data', '') } : {}),
