@@ -25,6 +25,9 @@ export const TRANSFUSION_MODELS = ['cbr-tiny', 'cbr-small', 'resnet'] as const;
 export type TransfusionModel = (typeof TRANSFUSION_MODELS)[number];
 
 const he = (seed: number) => tf.initializers.heNormal({ seed });
+// BN moving averages with momentum 0.9 (PyTorch's default; Keras' 0.99 needs ~500 steps to forget its
+// initial statistics, longer than our reduced runs, and evaluation uses the moving averages).
+const batchNorm = (name: string) => tf.layers.batchNormalization({ name, momentum: 0.9 });
 type Sym = tf.SymbolicTensor;
 
 /** A CBR net; conv layers are named `conv1…`, BN `bn1…`, block outputs `block1…` (for SVCCA), the head `head`. */
@@ -33,7 +36,7 @@ function cbrBody(name: keyof typeof CBR_MODELS, input: Sym, seed: number): Sym {
   let x = input;
   widths.forEach((filters, i) => {
     x = tf.layers.conv2d({ name: `conv${i + 1}`, filters, kernelSize: kernel, padding: 'same', useBias: false, kernelInitializer: he(seed + i) }).apply(x) as Sym;
-    x = tf.layers.batchNormalization({ name: `bn${i + 1}` }).apply(x) as Sym;
+    x = batchNorm(`bn${i + 1}`).apply(x) as Sym;
     x = tf.layers.reLU({}).apply(x) as Sym;
     x = tf.layers.maxPooling2d({ name: `block${i + 1}`, poolSize: 3, strides: 2, padding: 'same' }).apply(x) as Sym;
   });
@@ -47,7 +50,7 @@ function cbrBody(name: keyof typeof CBR_MODELS, input: Sym, seed: number): Sym {
 function resnetBody(input: Sym, seed: number): Sym {
   const conv = (x: Sym, name: string, filters: number, kernelSize: number, strides: number) =>
     tf.layers.conv2d({ name, filters, kernelSize, strides, padding: 'same', useBias: false, kernelInitializer: he(seed++) }).apply(x) as Sym;
-  const bn = (x: Sym, name: string) => tf.layers.batchNormalization({ name }).apply(x) as Sym;
+  const bn = (x: Sym, name: string) => batchNorm(name).apply(x) as Sym;
   let x = tf.layers.reLU({}).apply(bn(conv(input, 'conv1', RESNET_WIDTHS[0], 5, 1), 'bn1')) as Sym;
   let channels: number = RESNET_WIDTHS[0];
   RESNET_WIDTHS.forEach((filters, i) => {
