@@ -3,7 +3,7 @@
 // (MNIST), after tuning the single shared weight, and connection counts. The paper (MNIST, Table 2): 82.0 % ± 18.7
 // for a random single shared weight, 91.6 % for the ensemble, 91.9 % tuned — after a search with a population of
 // 960 for 4,096 generations; this budget is orders of magnitude smaller.
-// Usage: npm run bench:study-wann -- [--task both|mnist16|swingup] [--population 128] [--generations 100000]
+// Usage: npm run bench:study-wann -- [--task both|mnist16|swingup] [--population 64] [--generations 100000]
 //        [--minutes 20] [--workers 0] [--swingup-population 32] [--swingup-generations 10]
 //        [--train-examples 60000] [--batch 500] [--test-examples 10000] [--seed 1] [--mnist DIR] [--out DIR] [--json]
 // --json keys: wann_single_weight_acc (mean test accuracy over the weight series = a random single shared weight,
@@ -48,7 +48,7 @@ const seed = Number(arg('seed', '1'));
 const figures: Record<string, number> = {};
 if (task === 'both' || task === 'mnist16') {
   const r = await run({
-    task: 'mnist16', population: Number(arg('population', '128')), generations: Number(arg('generations', '100000')),
+    task: 'mnist16', population: Number(arg('population', '64')), generations: Number(arg('generations', '100000')),
     minutes: Number(arg('minutes', '20')), workers: Number(arg('workers', '0')),
     trainExamples: Number(arg('train-examples', '60000')), batch: Number(arg('batch', '500')),
     testExamples: Number(arg('test-examples', '10000')), seed, ...(process.argv.includes('--mnist') ? { datasetDir: arg('mnist', '') } : {}),
