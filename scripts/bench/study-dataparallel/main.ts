@@ -4,8 +4,8 @@
 // by default an in-process training server whose local executor runs `--workers` worker processes at once;
 // with `--orchestrator HOST:PORT` an existing one, whatever its executor (local or Kubernetes Jobs).
 // The study's artifacts (results.json, steps-vs-batch.svg, summary.md) are those of its summary job, copied to --out.
-//   npm run bench:study-dataparallel -- [--workers 2] [--orchestrator HOST:PORT] [--trials 6] [--budget 1500]
-//     [--target 0.92] [--lr 0.02,4] [--batches 8,16,…] [--dataset mnist --model mlp] [--train N] [--val N] [--out DIR] [--json]
+//   npm run bench:study-dataparallel -- [--workers 2] [--orchestrator HOST:PORT] [--trials 6] [--budget 1000]
+//     [--target 0.9] [--lr 0.05,8] [--batches 8,16,…] [--dataset mnist --model mlp] [--train N] [--val N] [--out DIR] [--json]
 // --json: perfect_scaling_slope, max_useful_batch (SGD), momentum_perfect_scaling_slope, momentum_max_useful_batch,
 // <optimizer>_steps_b<B>, trial_jobs, failed_trials, seconds.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -39,9 +39,9 @@ const spec = validateDataParallelSpec({
   model: arg('model', 'mlp'),
   batchSizes: numbers(arg('batches', '8,16,32,64,128,256,512,1024')),
   trialsPerBatch: Number(arg('trials', '6')),
-  stepBudget: Number(arg('budget', '1500')),
-  targetAccuracy: Number(arg('target', '0.92')),
-  learningRateRange: numbers(arg('lr', '0.02,4')),
+  stepBudget: Number(arg('budget', '1000')),
+  targetAccuracy: Number(arg('target', '0.9')),
+  learningRateRange: numbers(arg('lr', '0.05,8')),
   trainExamples: Number(arg('train', '10000')),
   valExamples: Number(arg('val', '1000')),
   seed: Number(arg('seed', '1')),
