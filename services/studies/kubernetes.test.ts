@@ -3,13 +3,13 @@
 // artifacts come back through UploadArtifact).
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createClient, type Client } from '@connectrpc/connect';
 import { createGrpcTransport, Http2SessionManager } from '@connectrpc/connect-node';
 import { JobState } from '../../gen/nnsuite/common/v1/job_pb.js';
 import { TrainingService } from '../../gen/nnsuite/training/v1/training_pb.js';
+import { freePort } from '../runtime/testing.js';
 import { JobRegistry } from '../training/job-registry.js';
 import { KubernetesExecutor } from '../training/k8s-executor.js';
 import { FakeKubernetesApi } from '../training/k8s-fake-api.js';
@@ -34,10 +34,7 @@ describe('the data-parallel study as Kubernetes Jobs (fake API server, real work
   before(async () => {
     await api.start();
     // Pods reach the orchestrator at the template's address, so its port is chosen first.
-    const probe = net.createServer();
-    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-    const port = (probe.address() as net.AddressInfo).port;
-    await new Promise((resolve) => probe.close(resolve));
+    const port = await freePort();
     const template = parseJobTemplate({ image: 'nnsuite:test', namespace: NAMESPACE, orchestratorAddress: `127.0.0.1:${port}`, backoffLimit: 0, ttlSecondsAfterFinished: 600 });
     const executor = new KubernetesExecutor(api.kubeConfig(), template, { capacity: 2, rewatchDelayMs: 100 });
     server = await startTrainingServer({ dataDir: data.dir, port, httpPort: 0, shutdownGraceMs: 1000, env: QUIET_ENV, executor, registry: new JobRegistry().register(...jobTypes) });
