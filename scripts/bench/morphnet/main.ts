@@ -3,8 +3,8 @@
 // several strengths, size target), every network retrained from scratch with the same schedule over several
 // seeds (mean ± std); the FLOP saving at equal accuracy on the interpolated baseline curve; one FLOP-learned
 // structure expanded back to the seed's FLOPs; FLOP- vs size-targeted widths layer by layer.
-//   npm run bench:morphnet -- [--data DIR] [--steps N] [--batch N] [--train-examples N] [--test-examples N]
-//     [--multipliers 1,0.75,0.5,0.35] [--strengths 2,5,12] [--size-strength 6] [--expand-strength 5]
+//   npm run bench:morphnet -- [--data DIR] [--steps 200] [--batch N] [--train-examples N] [--test-examples N]
+//     [--multipliers 1,0.75,0.5,0.35] [--strengths 2,6,15] [--size-strength 12] [--expand-strength 6]
 //     [--threshold 0.01] [--seeds 1,2,3] [--structure-seed 1] [--parts baseline,morph]
 //     [--structures FILE] [--results FILE] [--aggregate FILE,FILE] [--json]
 // Splitting across processes: --parts baseline in one, --parts morph in another, each with --results FILE;
@@ -24,14 +24,14 @@ import { BaselineCurve, summarize, type Summary } from './curve.js';
 const { values: args } = parseArgs({
   options: {
     data: { type: 'string', default: FASHION_MNIST_DIR },
-    steps: { type: 'string', default: '400' },
+    steps: { type: 'string', default: '200' },
     batch: { type: 'string', default: '128' },
     'train-examples': { type: 'string', default: '60000' },
     'test-examples': { type: 'string', default: '10000' },
     multipliers: { type: 'string', default: '1,0.75,0.5,0.35' },
-    strengths: { type: 'string', default: '2,5,12' },
-    'size-strength': { type: 'string', default: '6' },
-    'expand-strength': { type: 'string', default: '5' },
+    strengths: { type: 'string', default: '2,6,15' },
+    'size-strength': { type: 'string', default: '12' },
+    'expand-strength': { type: 'string', default: '6' },
     threshold: { type: 'string', default: '0.01' },
     seeds: { type: 'string', default: '1,2,3' },
     'structure-seed': { type: 'string', default: '1' },
