@@ -4,7 +4,8 @@
 // exact mean length. Lucene ≥ 8 drops the constant (k1 + 1) numerator factor; ranking is unchanged.
 // The score is a dot product: query vector = term counts, document vector = w(t, d). That is the "term
 // vector" of the hybrid [k·term ; neural] representation (hybrid-search.ts).
-import { topK, type Scored } from './top-k.js';
+import { maxScoreTopK, type PrunedTerm } from './max-score.js';
+import type { Scored } from './top-k.js';
 
 export interface Bm25Params {
   k1: number;
@@ -19,6 +20,9 @@ interface Postings {
   tfs: number[];
   /** Live documents containing the term. */
   df: number;
+  /** Largest tf and smallest decoded length in the postings (deleted slots included): MaxScore's upper bound. */
+  maxTf: number;
+  minLength: number;
 }
 
 export class Bm25Index {
@@ -28,7 +32,6 @@ export class Bm25Index {
   private readonly live: boolean[] = [];
   private liveCount = 0;
   private sumLength = 0;
-  private accumulator = new Float64Array(0);
   /** k1 · (1 - b + b · |d| / avgdl) per slot, recomputed when the corpus statistics change. */
   private norms = new Float64Array(0);
   private normsKey = '';
@@ -51,16 +54,19 @@ export class Bm25Index {
   add(terms: readonly string[]): number {
     const slot = this.live.length;
     const counts = countTerms(terms);
+    const length = luceneNormLength(terms.length);
     for (const [term, tf] of counts) {
       let p = this.postings.get(term);
-      if (!p) this.postings.set(term, (p = { slots: [], tfs: [], df: 0 }));
+      if (!p) this.postings.set(term, (p = { slots: [], tfs: [], df: 0, maxTf: 0, minLength: Infinity }));
       p.slots.push(slot);
       p.tfs.push(tf);
       p.df++;
+      p.maxTf = Math.max(p.maxTf, tf);
+      p.minLength = Math.min(p.minLength, length);
     }
     this.live.push(true);
     this.rawLengths.push(terms.length);
-    this.lengths.push(luceneNormLength(terms.length));
+    this.lengths.push(length);
     this.liveCount++;
     this.sumLength += terms.length;
     return slot;
@@ -78,30 +84,19 @@ export class Bm25Index {
     }
   }
 
-  /** Top documents for the query terms, optionally restricted to allowed slots. */
+  /** Top documents for the query terms, optionally restricted to allowed slots: MaxScore-pruned, equal to exhaustive scoring. */
   search(queryTerms: readonly string[], k: number, allowed?: (slot: number) => boolean): Scored[] {
-    // Dense accumulator reused across queries; `touched` lists the slots to read back and reset.
-    if (this.accumulator.length < this.live.length) this.accumulator = new Float64Array(Math.max(1024, 2 * this.live.length));
-    const scores = this.accumulator;
-    const touched: number[] = [];
     const norms = this.lengthNorms();
-    const live = this.live;
+    const query: PrunedTerm[] = [];
     for (const [term, qtf] of countTerms(queryTerms)) {
       const p = this.postings.get(term);
       if (!p || p.df === 0) continue;
       const idf = this.idf(p.df);
-      const { slots, tfs } = p;
-      for (let i = 0; i < slots.length; i++) {
-        const slot = slots[i]!;
-        if (!live[slot] || (allowed && !allowed(slot))) continue;
-        if (scores[slot] === 0) touched.push(slot);
-        const tf = tfs[i]!;
-        scores[slot]! += qtf * ((idf * tf) / (tf + norms[slot]!));
-      }
+      const bound = qtf * ((idf * p.maxTf) / (p.maxTf + this.lengthNorm(p.minLength)));
+      query.push({ slots: p.slots, tfs: p.tfs, qtf, idf, bound });
     }
-    const top = topK(touched, (slot) => scores[slot]!, k);
-    for (const slot of touched) scores[slot] = 0;
-    return top;
+    const live = this.live;
+    return maxScoreTopK(query, norms, k, allowed ? (slot) => live[slot] === true && allowed(slot) : (slot) => live[slot] === true);
   }
 
   /** Exact BM25 scores of given slots (for rescoring a candidate set): binary search in slot-ordered postings. */
@@ -139,12 +134,16 @@ export class Bm25Index {
   private lengthNorms(): Float64Array {
     const key = `${this.liveCount}/${this.sumLength}/${this.lengths.length}`;
     if (key !== this.normsKey) {
-      const { k1, b } = this.params;
-      const avgdl = this.liveCount > 0 ? this.sumLength / this.liveCount : 1;
-      this.norms = Float64Array.from(this.lengths, (length) => k1 * (1 - b + (b * length) / avgdl));
+      this.norms = Float64Array.from(this.lengths, (length) => this.lengthNorm(length));
       this.normsKey = key;
     }
     return this.norms;
+  }
+
+  private lengthNorm(length: number): number {
+    const { k1, b } = this.params;
+    const avgdl = this.liveCount > 0 ? this.sumLength / this.liveCount : 1;
+    return k1 * (1 - b + (b * length) / avgdl);
   }
 }
 
