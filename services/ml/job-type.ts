@@ -33,3 +33,13 @@ export interface JobType<Spec = unknown, Result extends Record<string, unknown> 
   /** Do the work; the returned object becomes the job's result. */
   run(spec: Spec, ctx: JobContext): Promise<Result>;
 }
+
+/** A job context as the plain callbacks a study loop takes, so domain code stays free of the job idiom. */
+export function studyHooks(ctx: JobContext) {
+  return {
+    signal: ctx.signal,
+    progress: (fraction: number) => ctx.reportProgress(fraction),
+    metrics: (values: Record<string, number>, step: number) => ctx.reportMetrics(values, step),
+    log: (message: string, fields?: Record<string, unknown>) => ctx.log(message, fields),
+  };
+}

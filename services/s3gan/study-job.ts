@@ -3,7 +3,7 @@
 // per-variant GAN checkpoints.
 import { join } from 'node:path';
 import { initBackend } from '../ml/backend.js';
-import type { JobContext, JobType } from '../ml/job-type.js';
+import { studyHooks, type JobContext, type JobType } from '../ml/job-type.js';
 import { asObject, choices, numberField, numberList, optionalString } from '../studies/spec-fields.js';
 import { FASHION_MNIST_DIR, loadFashionMnist } from './images.js';
 import { flatMetrics, writeStudyArtifacts } from './report.js';
@@ -57,10 +57,7 @@ export const s3ganStudyJob: JobType<S3ganSpec> = {
     await initBackend();
     const data = loadFashionMnist(spec.dataDir, spec.trainLimit, 10000);
     const result = await runS3ganStudy(data, spec, {
-      signal: ctx.signal,
-      progress: (f) => ctx.reportProgress(f),
-      metrics: (values, step) => ctx.reportMetrics(values, step),
-      log: (message, fields) => ctx.log(message, fields),
+      ...studyHooks(ctx),
       checkpointRoot: join(ctx.artifactDir, 'checkpoints'),
     });
     const { dataDir: _d, ...settings } = spec;

@@ -2,7 +2,7 @@
 // Halton point) trial — `dataparallel-study.ts` runs the study as one such job per trial through the
 // orchestrator; `studies.dataparallel` runs every trial in sequence inside one job.
 import { initBackend } from '../ml/backend.js';
-import type { JobContext, JobType } from '../ml/job-type.js';
+import { studyHooks, type JobContext, type JobType } from '../ml/job-type.js';
 import { runDataParallel, runTrial, trialPoint, OPTIMIZERS, type DataParallelOptions, type OptimizerName, type Trial } from './dataparallel.js';
 import { IMAGE_DATASETS, loadImageDataset, type ImageDatasetName } from './datasets.js';
 import { asObject, choice, choices, numberField, numberList, optionalString, range } from './spec-fields.js';
@@ -71,9 +71,7 @@ export const dataParallelJob: JobType<DataParallelSpec> = {
   async run(spec, ctx: JobContext) {
     await initBackend();
     const result = await runDataParallel(loadData(spec), spec, {
-      signal: ctx.signal,
-      progress: (f) => ctx.reportProgress(f),
-      metrics: (values, step) => ctx.reportMetrics(values, step),
+      ...studyHooks(ctx),
     });
     const { datasetDir: _dir, ...meta } = spec;
     // Imported here so that trial workers do not load the plotting library.

@@ -1,6 +1,6 @@
 // `studies.transfusion`: the Transfusion study as one training job.
 import { initBackend } from '../ml/backend.js';
-import type { JobContext, JobType } from '../ml/job-type.js';
+import { studyHooks, type JobContext, type JobType } from '../ml/job-type.js';
 import { IMAGE_DATASETS, loadImageDataset, loadPneumonia, PNEUMONIA_NPZ, type ImageDatasetName } from './datasets.js';
 import { TRANSFUSION_MODELS } from './models.js';
 import { asObject, choice, choices, numberField, optionalString } from './spec-fields.js';
@@ -49,9 +49,7 @@ export const transfusionJob: JobType<TransfusionSpec> = {
     const data = loadPneumonia(spec.pneumoniaPath, spec.trainLimit);
     const source = loadImageDataset(spec.source, spec.sourceDir, spec.sourceExamples, 2000, spec.seed);
     const result = await runTransfusion(data, source, spec, {
-      signal: ctx.signal,
-      progress: (f) => ctx.reportProgress(f),
-      metrics: (values, step) => ctx.reportMetrics(values, step),
+      ...studyHooks(ctx),
     });
     const { pneumoniaPath: _p, sourceDir: _s, ...meta } = spec;
     // Imported here so that workers of the other study types do not load the plotting library.
