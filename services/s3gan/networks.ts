@@ -1,6 +1,8 @@
 // The GAN's two networks, DCGAN-sized for 28×28 Fashion-MNIST on a CPU budget.
-// Generator: z → dense 7×7×2c → cBN-ReLU → transposed conv 4×4/2 to 14×14×c → cBN-ReLU → transposed conv
-// 4×4/2 to 28×28×1 → tanh; cBN carries the class (SNGAN/BigGAN), a plain BN when unconditional.
+// Generator: z → dense 7×7×2c → cBN-ReLU → ×2 nearest-neighbour upsampling + conv 3×3 to 14×14×c → cBN-ReLU →
+// ×2 upsampling + conv 3×3 to 28×28×1 → tanh (upsampling + conv rather than transposed convolutions, whose
+// uneven kernel overlap draws checkerboards — Odena et al. 2016); cBN carries the class (SNGAN/BigGAN), a
+// plain BN when unconditional.
 // Discriminator (every weight spectrally normalised): conv 3×3/1 c → conv 4×4/2 2c → conv 4×4/2 4c (7×7),
 // leaky ReLU 0.1, global sum pool → h; D(x, y) = ψ(h) + ⟨E_y, h⟩ (projection discriminator, Miyato &
 // Koyama 2018), and a linear rotation head h → 4 logits (self-supervised GAN, Chen et al. 2019).
@@ -38,12 +40,12 @@ export function buildGenerator(c: GanConfig, seed: number): Generator {
   const fc = dense(p, c.zDim, 7 * 7 * c2, false, false);
   const bn0 = condBatchNorm(p, c2, bnClasses);
   // No bias before a batch norm (it would be normalised away).
-  const up1 = { kernel: p.normal([4, 4, c.gChannels, c2], 4 * c2) };
+  const up1 = { kernel: p.normal([3, 3, c2, c.gChannels], 9 * c2) };
   const bn1 = condBatchNorm(p, c.gChannels, bnClasses);
-  const up2 = { kernel: p.normal([4, 4, 1, c.gChannels], 4 * c.gChannels, 0.02), bias: p.constant([1], 0) };
-  const upsample = (x: tf.Tensor4D, k: { kernel: tf.Variable; bias?: tf.Variable }, outC: number) => {
-    const [n, h, w] = x.shape;
-    const y = tf.conv2dTranspose(x, k.kernel as tf.Tensor4D, [n, 2 * h, 2 * w, outC], 2, 'same');
+  const up2 = { kernel: p.normal([3, 3, c.gChannels, 1], 9 * c.gChannels), bias: p.constant([1], 0) };
+  const upsample = (x: tf.Tensor4D, k: { kernel: tf.Variable; bias?: tf.Variable }) => {
+    const [, h, w] = x.shape;
+    const y = tf.conv2d(tf.image.resizeNearestNeighbor(x, [2 * h, 2 * w]), k.kernel as tf.Tensor4D, 1, 'same');
     return k.bias ? tf.add(y, k.bias) as tf.Tensor4D : y;
   };
   const normRelu = (bn: CondBatchNorm, x: tf.Tensor, onehot: tf.Tensor2D) => tf.relu(applyCondBatchNorm(bn, x, onehot));
@@ -54,8 +56,8 @@ export function buildGenerator(c: GanConfig, seed: number): Generator {
       const onehot = c.conditional ? tf.oneHot(labels!, c.classes).toFloat() as tf.Tensor2D : tf.ones([n, 1]) as tf.Tensor2D;
       let h = tf.reshape(applyDense(fc, z), [n, 7, 7, c2]) as tf.Tensor4D;
       h = normRelu(bn0, h, onehot) as tf.Tensor4D;
-      h = normRelu(bn1, upsample(h, up1, c.gChannels), onehot) as tf.Tensor4D;
-      return tf.tanh(upsample(h, up2, 1));
+      h = normRelu(bn1, upsample(h, up1), onehot) as tf.Tensor4D;
+      return tf.tanh(upsample(h, up2));
     },
   };
 }

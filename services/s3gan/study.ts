@@ -134,7 +134,7 @@ export async function runS3ganStudy(data: Dataset, o: StudyOptions, hooks: Study
     const ganData: GanData = { set: data.train, labels };
     const trained = await trainGan(g, d, ganData, {
       steps: o.ganSteps, batchSize: o.batchSize, zDim: o.zDim, learningRateG: o.learningRateG, learningRateD: o.learningRateD,
-      betas: [0.5, 0.999], rotationWeightD: rotation ? o.rotationWeightD : 0, rotationWeightG: rotation ? o.rotationWeightG : 0,
+      betas: [0, 0.9], rotationWeightD: rotation ? o.rotationWeightD : 0, rotationWeightG: rotation ? o.rotationWeightG : 0,
       seed: o.seed, signal: hooks.signal, logEvery: 100,
       onMetrics: hooks.metrics && ((v, step) => hooks.metrics!(Object.fromEntries(Object.entries(v).map(([k, x]) => [`${run.name}_${k}`, x])), step)),
       onProgress: async () => advance(100),
