@@ -3,11 +3,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { toJson } from '@bufbuild/protobuf';
-import type { ServiceError } from '@grpc/grpc-js';
 import { JobState } from '../../gen/nnsuite/common/v1/job_pb.js';
 import { MorphnetService, NetworkSchema, Target } from '../../gen/nnsuite/morphnet/v1/morphnet_pb.js';
 import { serve, type RunningService } from '../runtime/serve.js';
-import { grpcClient, type GrpcTestClient } from '../runtime/testing.js';
+import { grpcClient, grpcError, type GrpcTestClient } from '../runtime/testing.js';
 import { JobRegistry } from '../training/job-registry.js';
 import { LocalExecutor } from '../training/local-executor.js';
 import { eventually } from '../training/training-test-harness.js';
@@ -21,16 +20,6 @@ import { tinyNet } from './test-fixtures.js';
 const QUIET_ENV = { ...process.env, NNSUITE_LOG_LEVEL: 'warn' };
 const rpc = Object.fromEntries(MorphnetService.methods.map((m) => [m.localName, m])) as Record<'analyzeCost' | 'morph' | 'getStructure', (typeof MorphnetService.methods)[number]>;
 
-async function grpcError(call: Promise<unknown>): Promise<ServiceError> {
-  try {
-    await call;
-  } catch (error) {
-    // Connect percent-encodes grpc-message; grpc-js hands it over as sent.
-    const e = error as ServiceError;
-    return Object.assign(e, { details: decodeURIComponent(e.details) });
-  }
-  throw new Error('expected the call to fail');
-}
 
 const tinySpec = (extra: Record<string, unknown> = {}) => ({
   network: networkToProto(tinyNet(8, 8)), target: Target.FLOPS, strength: 20, dataset: 'synthetic',

@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { ServiceError } from '@grpc/grpc-js';
 import { status } from '@grpc/grpc-js';
 import { ParrotronService } from '../../gen/nnsuite/parrotron/v1/parrotron_pb.js';
 import { AudioEncoding } from '../../gen/nnsuite/speech/v1/speech_pb.js';
@@ -11,7 +10,7 @@ import { HELD_OUT_SPEAKERS, TRAIN_SPEAKERS } from '../../scripts/data/parrotron-
 import { resample } from '../ml/audio/resample.js';
 import { decodeWav, encodePcm16, encodeWav } from '../ml/audio/wav.js';
 import { serve, type RunningService } from '../runtime/serve.js';
-import { collect, freePort, grpcClient, type GrpcTestClient } from '../runtime/testing.js';
+import { collect, freePort, grpcClient, grpcError, type GrpcTestClient } from '../runtime/testing.js';
 import { JobRegistry } from '../training/job-registry.js';
 import { FakeKubernetesApi } from '../training/k8s-fake-api.js';
 import { KubernetesExecutor } from '../training/k8s-executor.js';
@@ -25,15 +24,6 @@ const BASE_MODEL = 'models/parrotron/base';
 const QUIET_ENV = { ...process.env, NNSUITE_LOG_LEVEL: 'warn' };
 const rpc = Object.fromEntries(ParrotronService.methods.map((m) => [m.localName, m])) as Record<'convert' | 'streamingConvert' | 'listModels' | 'personalize', (typeof ParrotronService.methods)[number]>;
 
-async function grpcError(call: Promise<unknown>): Promise<ServiceError> {
-  try {
-    await call;
-  } catch (error) {
-    const e = error as ServiceError;
-    return Object.assign(e, { details: decodeURIComponent(e.details) });
-  }
-  throw new Error('expected the call to fail');
-}
 
 const linear16 = { encoding: AudioEncoding.LINEAR16, sampleRateHertz: 16000 };
 const withSilence = (samples: Float32Array, seconds = 0.3) => {

@@ -86,3 +86,14 @@ export async function freePort(): Promise<number> {
   await new Promise((resolve) => server.close(resolve));
   return port;
 }
+
+/** The error a call that must fail rejects with, its grpc-message percent-decoded (Connect encodes it; grpc-js hands it over as sent). */
+export async function grpcError(call: Promise<unknown>): Promise<grpc.ServiceError> {
+  try {
+    await call;
+  } catch (error) {
+    const e = error as grpc.ServiceError;
+    return Object.assign(e, { details: decodeURIComponent(e.details) });
+  }
+  throw new Error('expected the call to fail');
+}
