@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { initBackend, tf } from '../ml/backend.js';
 import { mat, svd } from '../ml/linalg64.js';
 import { trainGan, sampleImages } from './gan-train.js';
+import { imageBatch } from './images.js';
 import { ParamSet, SpectralNorm } from './layers.js';
 import { buildDiscriminator, buildGenerator, rotate, rotationBatch, type GanConfig } from './networks.js';
 import { stripesSet } from './test-fixtures.js';
@@ -55,6 +56,17 @@ describe('S3GAN networks', function () {
       // terms − active real terms) is exactly 0 while all scores are still inside the margin.
       assert.equal(changed(gBefore, g.params.vars), g.params.vars.length);
       assert.ok(changed(dBefore, d.params.vars) >= d.params.vars.length - 1);
+      if (config.conditional) {
+        // The class reaches both networks: same z / same images, different labels → different output.
+        const z = tf.randomNormal([4, 8], 0, 1, 'float32', 5) as tf.Tensor2D;
+        const [y0, y1] = [tf.tensor1d([0, 0, 0, 0], 'int32'), tf.tensor1d([1, 2, 3, 1], 'int32')];
+        const [a, b] = [g.generate(z, y0), g.generate(z, y1)];
+        assert.ok(tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]! > 1e-4, 'G ignores the label');
+        const x = imageBatch(set, [0, 1, 2, 3]);
+        const [s0, s1] = [d.apply(x, y0), d.apply(x, y1)];
+        assert.deepEqual(Array.from(s0.features.dataSync()), Array.from(s1.features.dataSync()));
+        assert.ok(tf.max(tf.abs(tf.sub(s0.score, s1.score))).dataSync()[0]! > 1e-4, 'D ignores the label');
+      }
       const images = sampleImages(g, 6, 8, config.conditional ? Int32Array.from([0, 1, 2, 3, 0, 1]) : undefined, 3);
       assert.equal(images.length, 6 * 784);
       assert.ok(images.every((v) => v >= 0 && v <= 1));

@@ -39,7 +39,7 @@ describe('s3gan.study (in process, tiny)', function () {
         signal: new AbortController().signal, artifactDir, log: () => {},
         reportMetrics: async () => {}, reportProgress: async (f) => { progress.push(f); },
       }) as Record<string, unknown>;
-      for (const key of ['fid_unconditional', 'fid_full_labels', 'fid_s3gan_20pct', 'kid_s3gan_20pct', 'label_acc_20pct']) {
+      for (const key of ['fid_unconditional', 'fid_full_labels', 'fid_s3gan_20pct', 'kid_s3gan_20pct', 'label_acc_20pct', 'class_acc_full_labels', 'class_acc_s3gan_20pct']) {
         assert.equal(typeof result[key], 'number', key);
       }
       assert.equal(progress.at(-1), 1);

@@ -4,8 +4,10 @@
 // uneven kernel overlap draws checkerboards — Odena et al. 2016); cBN carries the class (SNGAN/BigGAN), a
 // plain BN when unconditional.
 // Discriminator (every weight spectrally normalised): conv 3×3/1 c → conv 4×4/2 2c → conv 4×4/2 4c (7×7),
-// leaky ReLU 0.1, global sum pool → h; D(x, y) = ψ(h) + ⟨E_y, h⟩ (projection discriminator, Miyato &
-// Koyama 2018), and a linear rotation head h → 4 logits (self-supervised GAN, Chen et al. 2019).
+// leaky ReLU 0.1, flattened → h (SNGAN's standard CNN; a global sum pool left D a ~16-pixel receptive field, so
+// it judged local texture only and G never drew whole garments, see README); D(x, y) = ψ(h) + ⟨E_y, h⟩
+// (projection discriminator, Miyato & Koyama 2018), and a linear rotation head h → 4 logits (self-supervised
+// GAN, Chen et al. 2019).
 import { tf } from '../ml/backend.js';
 import {
   applyConv, applyCondBatchNorm, applyDense, condBatchNorm, conv, dense, ParamSet, spectralNorms,
@@ -37,7 +39,9 @@ export function buildGenerator(c: GanConfig, seed: number): Generator {
   const p = new ParamSet(seed);
   const bnClasses = c.conditional ? c.classes : 1;
   const c2 = 2 * c.gChannels;
-  const fc = dense(p, c.zDim, 7 * 7 * c2, false, false);
+  // The class also enters at the input, [z, onehot(y)] → dense: cBN alone (per-class gain/bias from 1/0, each moved
+  // ≤ lr per Adam step) left the conditional grids class-blind at 1,000 steps (README).
+  const fc = dense(p, c.zDim + (c.conditional ? c.classes : 0), 7 * 7 * c2, false, false);
   const bn0 = condBatchNorm(p, c2, bnClasses);
   // No bias before a batch norm (it would be normalised away).
   const up1 = { kernel: p.normal([3, 3, c2, c.gChannels], 9 * c2) };
@@ -54,7 +58,8 @@ export function buildGenerator(c: GanConfig, seed: number): Generator {
     generate(z, labels) {
       const n = z.shape[0];
       const onehot = c.conditional ? tf.oneHot(labels!, c.classes).toFloat() as tf.Tensor2D : tf.ones([n, 1]) as tf.Tensor2D;
-      let h = tf.reshape(applyDense(fc, z), [n, 7, 7, c2]) as tf.Tensor4D;
+      const input = c.conditional ? tf.concat([z, onehot], 1) : z;
+      let h = tf.reshape(applyDense(fc, input), [n, 7, 7, c2]) as tf.Tensor4D;
       h = normRelu(bn0, h, onehot) as tf.Tensor4D;
       h = normRelu(bn1, upsample(h, up1), onehot) as tf.Tensor4D;
       return tf.tanh(upsample(h, up2));
@@ -65,7 +70,7 @@ export function buildGenerator(c: GanConfig, seed: number): Generator {
 export interface DiscriminatorOutput {
   /** Real/fake score per image, [n]. */
   score: tf.Tensor1D;
-  /** Pooled features h, [n, 4c]. */
+  /** Flattened features h, [n, 7·7·4c]. */
   features: tf.Tensor2D;
 }
 
@@ -84,7 +89,7 @@ export interface Discriminator {
 export function buildDiscriminator(c: GanConfig, seed: number): Discriminator {
   const p = new ParamSet(seed);
   const trunk = convTrunk(p, c.dChannels, true);
-  const width = 4 * c.dChannels;
+  const width = FEATURE_CELLS * 4 * c.dChannels;
   const psi = dense(p, width, 1, true);
   // The class embedding E of the projection term, spectrally normalised like the rest of D.
   const embed: Dense | undefined = c.conditional ? dense(p, c.classes, width, true, false) : undefined;
@@ -112,13 +117,16 @@ export function buildDiscriminator(c: GanConfig, seed: number): Discriminator {
 
 export interface ConvTrunk {
   layers: Conv[];
-  /** Global-sum-pooled features [n, 4c] of images [n, 28, 28, 1]. */
+  /** Features of images [n, 28, 28, 1]: the 7×7×4c maps flattened (D) or mean-pooled to [n, 4c] (extractor). */
   features(x: tf.Tensor4D): tf.Tensor2D;
 }
 
+/** Spatial cells of the trunk's last feature maps (7×7). */
+export const FEATURE_CELLS = 49;
+
 /**
- * Three convolutions to 7×7×4c and a global sum pool: D's body, and (without spectral norm) the body of the
- * rotation-pretrained feature extractor that infers labels.
+ * Three convolutions to 7×7×4c: D's body (spectrally normalised, flattened), and the body of the
+ * rotation-pretrained feature extractor that infers labels (no spectral norm, mean-pooled).
  */
 export function convTrunk(p: ParamSet, width: number, spectral: boolean): ConvTrunk {
   const layers = [conv(p, 3, 1, width, spectral), conv(p, 4, width, 2 * width, spectral), conv(p, 4, 2 * width, 4 * width, spectral)];
@@ -127,8 +135,7 @@ export function convTrunk(p: ParamSet, width: number, spectral: boolean): ConvTr
     layers,
     features(x) {
       const h = layers.reduce((a, layer, i) => tf.leakyRelu(applyConv(layer, a, strides[i]!), 0.1), x);
-      // Sum pooling (SNGAN) for D; a mean for an unnormalised classifier trunk keeps activations O(1).
-      return (spectral ? tf.sum(h, [1, 2]) : tf.mean(h, [1, 2])) as tf.Tensor2D;
+      return (spectral ? tf.reshape(h, [h.shape[0], -1]) : tf.mean(h, [1, 2])) as tf.Tensor2D;
     },
   };
 }

@@ -3,10 +3,13 @@
 // conditional GAN, S3GAN at 10 % and 20 % labels — printing FID, KID (on the features of a Fashion-MNIST CNN
 // the study trains; NOT Inception FID) and label-inference accuracy per variant.
 // The paper's claim checked: S3GAN at 10 % labels reaches an FID no worse than the fully-labelled model.
-// Usage: npm run bench:study-s3gan -- [--gan-steps 800] [--batch 32] [--channels 16] [--feature-steps 600]
-//        [--pretrain-steps 800] [--fine-tune-steps 500] [--eval-samples 2000] [--seed 1] [--data DIR] [--out DIR] [--json]
+// Usage: npm run bench:study-s3gan -- [--gan-steps 1200] [--batch 64] [--channels 16] [--g-channels 32]
+//        [--feature-steps 1500] [--pretrain-steps 800] [--fine-tune-steps 500] [--eval-samples 2000] [--seed 1]
+//        [--data DIR] [--out DIR] [--json]
+// (--channels: D and label-extractor width; --g-channels: G width)
 // --json keys: fid_unconditional, fid_full_labels, fid_s3gan_10pct, fid_s3gan_20pct, kid_<same>, label_acc_10pct,
-// label_acc_20pct, fid_real_data, kid_real_data, feature_classifier_acc, rotation_acc, s3gan_10pct_fid_ratio, seconds.
+// label_acc_20pct, class_acc_<conditional variant>, fid_real_data, kid_real_data, feature_classifier_acc, rotation_acc,
+// s3gan_10pct_fid_ratio, seconds.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,10 +26,11 @@ const json = process.argv.includes('--json');
 const out = arg('out', mkdtempSync(join(tmpdir(), 'study-s3gan-')));
 const log = (msg: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${msg}\n`);
 const channels = Number(arg('channels', '16'));
+const gChannels = Number(arg('g-channels', '32'));
 
 const spec = s3ganStudyJob.validate({
-  ganSteps: Number(arg('gan-steps', '800')), batchSize: Number(arg('batch', '32')), gChannels: channels, dChannels: channels,
-  extractorWidth: channels, featureSteps: Number(arg('feature-steps', '600')), pretrainSteps: Number(arg('pretrain-steps', '800')),
+  ganSteps: Number(arg('gan-steps', '1200')), batchSize: Number(arg('batch', '64')), gChannels, dChannels: channels,
+  extractorWidth: channels, featureSteps: Number(arg('feature-steps', '1500')), pretrainSteps: Number(arg('pretrain-steps', '800')),
   fineTuneSteps: Number(arg('fine-tune-steps', '500')), evalSamples: Number(arg('eval-samples', '2000')), seed: Number(arg('seed', '1')),
   ...(process.argv.includes('--data') ? { dataDir: arg('data', '') } : {}),
 });
@@ -40,7 +44,7 @@ const result = await s3ganStudyJob.run(spec, {
 const seconds = (Date.now() - started) / 1000;
 const saved = JSON.parse(await readFile(join(out, 'results.json'), 'utf8')) as StudyResult;
 
-console.log(`\nS3GAN study, Fashion-MNIST 28×28: G/D width ${channels}, ${spec.ganSteps} GAN steps × batch ${spec.batchSize} per variant, ` +
+console.log(`\nS3GAN study, Fashion-MNIST 28×28: G width ${gChannels}, D width ${channels}, ${spec.ganSteps} GAN steps × batch ${spec.batchSize} per variant, ` +
   `FID/KID on ${spec.evalSamples} samples vs ${spec.evalSamples} test images (features: a ${spec.featureDim}-d layer of a repo-trained CNN, not Inception)`);
 console.log(studyTable(saved));
 const m = result as Record<string, number>;
