@@ -43,3 +43,18 @@ export function studyHooks(ctx: JobContext) {
     log: (message: string, fields?: Record<string, unknown>) => ctx.log(message, fields),
   };
 }
+
+/**
+ * A context for running a job type in process (training and bench scripts): artifacts go to `artifactDir`,
+ * the callbacks default to doing nothing, and the signal never aborts unless one is given.
+ */
+export function localJobContext(artifactDir: string, overrides: Partial<Omit<JobContext, 'artifactDir'>> = {}): JobContext {
+  return {
+    signal: new AbortController().signal,
+    reportMetrics: async () => {},
+    reportProgress: async () => {},
+    log: () => {},
+    ...overrides,
+    artifactDir,
+  };
+}

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { JobSpecError } from '../ml/job-type.js';
+import { JobSpecError, localJobContext } from '../ml/job-type.js';
 import { loadDualEncoder } from './dual-encoder.js';
 import { jobTypes } from './jobs.js';
 import { makeTestCorpus } from './test-corpus.js';
@@ -45,7 +45,7 @@ describe('retrieval job types', function () {
     const artifactDir = join(dir, 'artifacts');
     mkdirSync(artifactDir);
     const metrics: { values: Record<string, number>; step: number }[] = [];
-    const ctx = { signal: new AbortController().signal, artifactDir, reportMetrics: async (values: Record<string, number>, step: number) => void metrics.push({ values, step }), reportProgress: async () => {}, log: () => {} };
+    const ctx = localJobContext(artifactDir, { reportMetrics: async (values, step) => void metrics.push({ values, step }) });
     const spec = dual.validate({ queries: [join(dir, 'synthetic.jsonl')], beir: join(dir, 'beir'), minutes: 1, steps: 25, dim: 8 });
     const result = await dual.run(spec, ctx);
     assert.deepEqual(metrics.map((m) => m.step), [25]);

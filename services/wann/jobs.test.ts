@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'mocha';
-import { JobSpecError } from '../ml/job-type.js';
+import { JobSpecError, localJobContext } from '../ml/job-type.js';
 import { checkGenome } from './genome.js';
 import { jobTypes } from './jobs.js';
 import { MNIST_DIR } from './mnist16.js';
@@ -15,7 +15,7 @@ function context() {
   const artifactDir = mkdtempSync(path.join(tmpdir(), 'wann-job-'));
   dirs.push(artifactDir);
   const metrics: { values: Record<string, number>; step: number }[] = [];
-  return { metrics, ctx: { signal: new AbortController().signal, artifactDir, reportMetrics: async (values: Record<string, number>, step: number) => void metrics.push({ values, step }), reportProgress: async () => {}, log: () => {} } };
+  return { metrics, ctx: localJobContext(artifactDir, { reportMetrics: async (values, step) => void metrics.push({ values, step }) }) };
 }
 
 describe('wann.search job type', () => {

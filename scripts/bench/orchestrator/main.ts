@@ -20,6 +20,7 @@ import { LocalExecutor } from '../../../services/training/local-executor.js';
 import { Orchestrator } from '../../../services/training/orchestrator.js';
 import { startTrainingServer } from '../../../services/training/training-server.js';
 import { InProcessExecutor } from './in-process-executor.js';
+import { localJobContext } from '../../../services/ml/job-type.js';
 
 // Tiny jobs on the pure-JS backend: libtensorflow's thread pool would blur the process CPU time measured below.
 process.env.NNSUITE_TF_BACKEND ??= 'cpu';
@@ -51,7 +52,7 @@ async function inProcess() {
   const executor = new InProcessExecutor(registry, 1);
   const orchestrator = new Orchestrator({ store, registry, executor, artifactRoot: path.join(dir, 'artifacts'), defaultMaxAttempts: 1, log: () => undefined });
   // Warm up tfjs and the prepared statements outside the timed part.
-  await registry.get('training.demo-regression').run(TINY_SPEC, { signal: new AbortController().signal, artifactDir: os.tmpdir(), reportMetrics: async () => {}, reportProgress: async () => {}, log: () => {} });
+  await registry.get('training.demo-regression').run(TINY_SPEC, localJobContext(os.tmpdir()));
   let done = 0;
   let allScheduledAt = 0;
   let running = 0;

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { transfusionJob } from '../../../services/studies/transfusion-job.js';
 import { transfusionTable } from '../../../services/studies/transfusion-report.js';
 import type { TransfusionResult } from '../../../services/studies/transfusion.js';
+import { localJobContext } from '../../../services/ml/job-type.js';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -29,13 +30,9 @@ const spec = transfusionJob.validate({
   seed: Number(arg('seed', '1')),
 });
 const started = Date.now();
-await transfusionJob.run(spec, {
-  signal: new AbortController().signal,
-  artifactDir: out,
-  reportMetrics: async () => {},
+await transfusionJob.run(spec, localJobContext(out, {
   reportProgress: async (f) => { if (!json) process.stderr.write(`\r${(100 * f).toFixed(0)} %`); },
-  log: () => {},
-});
+}));
 const result = JSON.parse(readFileSync(path.join(out, 'results.json'), 'utf8')) as TransfusionResult & { trainImages: number };
 const seconds = (Date.now() - started) / 1000;
 console.log(`\nPneumoniaMNIST train split: ${result.trainImages} images (a subsample of the official 4,708); pretraining accuracy ${JSON.stringify(result.pretrainAccuracy)}\n`);

@@ -12,6 +12,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runWannSearch, validateWannSpec, type WannSearchResult } from '../../../services/wann/search-job.js';
+import { localJobContext } from '../../../services/ml/job-type.js';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -24,11 +25,9 @@ const log = (msg: string) => process.stderr.write(`${new Date().toISOString().sl
 
 async function run(spec: Record<string, unknown>, name: string): Promise<WannSearchResult> {
   const started = Date.now();
-  const result = await runWannSearch(validateWannSpec(spec), {
-    signal: new AbortController().signal, artifactDir: join(out, name),
+  const result = await runWannSearch(validateWannSpec(spec), localJobContext(join(out, name), {
     reportMetrics: async (v, step) => { if (step % 25 === 0) log(`${name} gen ${step}: best mean ${v.best_mean.toFixed(4)} best max ${v.best_max.toFixed(4)} connections ${v.champion_connections} species ${v.species}`); },
-    reportProgress: async () => {},
-  });
+  }));
   log(`${name}: ${((Date.now() - started) / 1000).toFixed(0)} s, artifacts in ${join(out, name)}`);
   return result;
 }
