@@ -5,7 +5,7 @@
 // The paper's claim checked: S3GAN at 10 % labels reaches an FID no worse than the fully-labelled model.
 // Usage: npm run bench:study-s3gan -- [--gan-steps 1200] [--batch 64] [--channels 16] [--g-channels 32]
 //        [--feature-steps 1500] [--pretrain-steps 800] [--fine-tune-steps 500] [--eval-samples 2000] [--seed 1]
-//        [--data DIR] [--out DIR] [--json]
+//        [--variants unconditional,full-labels,s3gan] [--label-fractions 0.1,0.2] [--data DIR] [--out DIR] [--json]
 // (--channels: D and label-extractor width; --g-channels: G width)
 // --json keys: fid_unconditional, fid_full_labels, fid_s3gan_10pct, fid_s3gan_20pct, kid_<same>, label_acc_10pct,
 // label_acc_20pct, class_acc_<conditional variant>, fid_real_data, kid_real_data, feature_classifier_acc, rotation_acc,
@@ -33,6 +33,8 @@ const spec = s3ganStudyJob.validate({
   extractorWidth: channels, featureSteps: Number(arg('feature-steps', '1500')), pretrainSteps: Number(arg('pretrain-steps', '800')),
   fineTuneSteps: Number(arg('fine-tune-steps', '500')), evalSamples: Number(arg('eval-samples', '2000')), seed: Number(arg('seed', '1')),
   ...(process.argv.includes('--data') ? { dataDir: arg('data', '') } : {}),
+  ...(process.argv.includes('--variants') ? { variants: arg('variants', '').split(',') } : {}),
+  ...(process.argv.includes('--label-fractions') ? { labelFractions: arg('label-fractions', '').split(',').map(Number) } : {}),
 });
 const started = Date.now();
 const result = await s3ganStudyJob.run(spec, {
