@@ -14,6 +14,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { s3ganStudyJob } from '../../../services/s3gan/study-job.js';
+import { localJobContext } from '../../../services/ml/job-type.js';
 import { studyTable } from '../../../services/s3gan/report.js';
 import type { StudyResult } from '../../../services/s3gan/study.js';
 import { readFile } from 'node:fs/promises';
@@ -37,12 +38,10 @@ const spec = s3ganStudyJob.validate({
   ...(process.argv.includes('--label-fractions') ? { labelFractions: arg('label-fractions', '').split(',').map(Number) } : {}),
 });
 const started = Date.now();
-const result = await s3ganStudyJob.run(spec, {
-  signal: new AbortController().signal, artifactDir: out,
+const result = await s3ganStudyJob.run(spec, localJobContext(out, {
   reportMetrics: async (v, step) => { if (step % 400 === 0) log(`step ${step}: ${Object.entries(v).map(([k, x]) => `${k} ${x.toFixed(3)}`).join(' ')}`); },
-  reportProgress: async () => {},
   log: (message, fields) => log(`${message} ${JSON.stringify(fields ?? {})}`),
-});
+}));
 const seconds = (Date.now() - started) / 1000;
 const saved = JSON.parse(await readFile(join(out, 'results.json'), 'utf8')) as StudyResult;
 
