@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PNG } from 'pngjs';
-import { JobSpecError } from '../ml/job-type.js';
+import { JobSpecError, localJobContext } from '../ml/job-type.js';
 import { FASHION_MNIST_DIR } from './images.js';
 import { jobTypes } from './jobs.js';
 import { s3ganStudyJob } from './study-job.js';
@@ -35,10 +35,9 @@ describe('s3gan.study (in process, tiny)', function () {
         labelFractions: [0.2], trainLimit: 200, ganSteps: 2, batchSize: 8, gChannels: 4, dChannels: 4, extractorWidth: 4,
         featureSteps: 5, featureDim: 8, pretrainSteps: 2, fineTuneSteps: 2, evalSamples: 40,
       });
-      const result = await s3ganStudyJob.run(spec, {
-        signal: new AbortController().signal, artifactDir, log: () => {},
-        reportMetrics: async () => {}, reportProgress: async (f) => { progress.push(f); },
-      }) as Record<string, unknown>;
+      const result = await s3ganStudyJob.run(spec, localJobContext(artifactDir, {
+        reportProgress: async (f) => { progress.push(f); },
+      })) as Record<string, unknown>;
       for (const key of ['fid_unconditional', 'fid_full_labels', 'fid_s3gan_20pct', 'kid_s3gan_20pct', 'label_acc_20pct', 'class_acc_full_labels', 'class_acc_s3gan_20pct']) {
         assert.equal(typeof result[key], 'number', key);
       }
