@@ -6,7 +6,8 @@ import { vggLike } from './example-networks.js';
 import { morphJob } from './jobs.js';
 import { networkFromJson, networkToJson } from './network-proto.js';
 import { layerWidth } from './network.js';
-import { recordingContext, tinyNet } from './test-fixtures.js';
+import { recordingContext } from '../ml/recording-context.js';
+import { tinyNet } from './test-fixtures.js';
 
 const specError = (field: RegExp | string, reason: RegExp) => (e: unknown) =>
   e instanceof JobSpecError && (typeof field === 'string' ? e.field === field : field.test(e.field)) && reason.test(e.reason);

@@ -7,7 +7,8 @@ import { PNEUMONIA_NPZ } from './datasets.js';
 import { dataParallelJob, dataParallelTrialJob } from './dataparallel-job.js';
 import { dataParallelSummaryJob } from './dataparallel-summary-job.js';
 import { evaluationSteps } from './dataparallel.js';
-import { MINI_DATAPARALLEL, recordingContext } from './test-fixtures.js';
+import { recordingContext } from '../ml/recording-context.js';
+import { MINI_DATAPARALLEL } from './test-fixtures.js';
 import { transfusionJob } from './transfusion-job.js';
 
 const specError = (field: string, reason: RegExp) => (e: unknown) => e instanceof JobSpecError && e.field === field && reason.test(e.reason);
