@@ -1,6 +1,8 @@
 // Parallel examples → padded batches → Adam steps on the multitask loss. Used by the training script, the
 // personalization job and the tests alike.
 import { tf } from '../../ml/backend.js';
+import { constant, type LrSchedule } from '../../ml/lr-schedules.js';
+import { setLearningRate } from '../../ml/train-loop.js';
 import { seededRandom } from '../../speech/model/specaugment.js';
 import type { FeatureNormalizer } from '../../speech/data/features.js';
 import { guidedAttentionPenalty, parrotronLoss } from './parrotron-loss.js';
@@ -78,7 +80,8 @@ export function disposeBatch({ batch, penalty }: PaddedBatch): void {
 export interface TrainOptions {
   steps: number;
   batchSize: number;
-  learningRate: number;
+  /** A constant rate or a schedule of the 0-based step (services/ml/lr-schedules.ts). */
+  learningRate: number | LrSchedule;
   seed?: number;
   clipNorm?: number;
   signal?: AbortSignal;
@@ -88,7 +91,8 @@ export interface TrainOptions {
 /** Adam on random length-sorted minibatches; returns the last step's losses. */
 export async function trainParrotron(model: ParrotronModel, examples: ParallelExample[], norms: Normalizers, options: TrainOptions): Promise<Record<string, number>> {
   const random = seededRandom(options.seed ?? 1);
-  const optimizer = tf.train.adam(options.learningRate);
+  const schedule = typeof options.learningRate === 'number' ? constant(options.learningRate) : options.learningRate;
+  const optimizer = tf.train.adam(schedule(0));
   const vars = [...model.store.vars.values()];
   // Sorting by length and taking a random window keeps padding (wasted decoder steps) small.
   const sorted = [...examples].sort((a, b) => a.target.length - b.target.length);
@@ -96,6 +100,7 @@ export async function trainParrotron(model: ParrotronModel, examples: ParallelEx
   try {
     for (let step = 1; step <= options.steps; step++) {
       if (options.signal?.aborted) throw new Error('training cancelled');
+      setLearningRate(optimizer, schedule(step - 1));
       const size = Math.min(options.batchSize, sorted.length);
       const start = Math.floor(random() * (sorted.length - size + 1));
       const padded = makeBatch(model, sorted.slice(start, start + size), norms);
