@@ -56,6 +56,18 @@ export const TRAIN_SPEAKERS: InputSpeaker[] = [
   { id: 'ru-cyrillic', voice: 'ru', speed: 140, pitch: 45, script: 'cyrillic' },
   { id: 'nl-m2', voice: 'nl+m2', speed: 145, pitch: 40 },
   { id: 'en-grandpa', voice: 'en-gb-x-rp+grandpa', speed: 120, pitch: 30 },
+  { id: 'pt', voice: 'pt', speed: 150, pitch: 50 },
+  { id: 'cs-m1', voice: 'cs+m1', speed: 140, pitch: 45 },
+  { id: 'sv-f1', voice: 'sv+f1', speed: 150, pitch: 65 },
+  { id: 'hu', voice: 'hu', speed: 135, pitch: 50 },
+  { id: 'ro-f4', voice: 'ro+f4', speed: 155, pitch: 60 },
+  { id: 'fi', voice: 'fi', speed: 145, pitch: 45 },
+  { id: 'tr-m6', voice: 'tr+m6', speed: 150, pitch: 40 },
+  { id: 'uk-cyrillic', voice: 'uk', speed: 145, pitch: 55, script: 'cyrillic' },
+  { id: 'bg-cyrillic-slow', voice: 'bg', speed: 115, pitch: 40, script: 'cyrillic' },
+  { id: 'da-m7', voice: 'da+m7', speed: 150, pitch: 45 },
+  { id: 'en-lancaster-f4-fast', voice: 'en-gb-x-gbclan+f4', speed: 200, pitch: 65 },
+  { id: 'en-midlands-croak', voice: 'en-gb-x-gbcwmd+croak', speed: 125, pitch: 35 },
 ];
 
 /** Speakers never heard in training: the benchmark's atypical/accented inputs. */

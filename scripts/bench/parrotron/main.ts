@@ -3,6 +3,7 @@
 // held-out recordings); mel-cepstral distortion of the output to the canonical rendering; real-time factor.
 //   npm run bench:parrotron -- [--data data/parrotron/pairs] [--model models/parrotron/base]
 //     [--speech-model models/speech/fp32] [--limit N] [--json]
+// --limit N scores at most N evenly spaced pairs of each set (the pairs are ordered by sentence, then speaker).
 // The pairs come from `npx tsx scripts/data/parrotron-pairs.ts data/parrotron/pairs`.
 import { parseArgs } from 'node:util';
 import { readPairAudio, readPairs, type PairRecord } from '../../data/parrotron-pairs.js';
@@ -31,10 +32,11 @@ const transcribe = (model: LoadedModel, samples: Float32Array) =>
 const heldOut = new Set(HELD_OUT_SPEAKERS.map((s) => s.id));
 const records = readPairs(values.data).filter((r) => r.split === 'test');
 const limit = Number(values.limit) || Infinity;
+const spread = <T>(all: T[]) => (all.length <= limit ? all : Array.from({ length: limit }, (_, i) => all[Math.floor((i * all.length) / limit)]!));
 const groups: [string, PairRecord[]][] = [
-  ['held-out TTS speakers, held-out sentences', records.filter((r) => r.source === 'tts' && heldOut.has(r.speaker)).slice(0, limit)],
-  ['seen TTS speakers, held-out sentences', records.filter((r) => r.source === 'tts' && !heldOut.has(r.speaker)).slice(0, limit)],
-  ['FSDD accented speakers, held-out recordings', records.filter((r) => r.source === 'fsdd').slice(0, limit)],
+  ['held-out TTS speakers, held-out sentences', spread(records.filter((r) => r.source === 'tts' && heldOut.has(r.speaker)))],
+  ['seen TTS speakers, held-out sentences', spread(records.filter((r) => r.source === 'tts' && !heldOut.has(r.speaker)))],
+  ['FSDD accented speakers, held-out recordings', spread(records.filter((r) => r.source === 'fsdd'))],
 ];
 
 interface Row { set: string; n: number; raw_wer: number; converted_wer: number; canonical_wer: number; raw_mcd: number; mcd: number; rtf_cpu: number; rtf_wall: number }
