@@ -1,5 +1,6 @@
 // Label inference for S3GAN (Lučić et al. 2019, §3.1 "pre-trained approach"): a feature extractor pretrained
-// on the rotation task (Gidaris et al. 2018) over all images, then a linear classifier on its features trained
+// on the rotation task (Gidaris et al. 2018) over all images, then a linear classifier on its flattened 7×7×4c
+// features (mean-pooled 4c features labelled 76.7 % instead of 86.2 % at 10 % labels, README) trained
 // on the labelled fraction while the rotation loss continues on unlabelled images (S⁴L-Rotation, Zhai et al.
 // 2019, the paper's semi-supervised classifier); it labels the remaining images for the conditional GAN.
 import { tf } from '../ml/backend.js';
@@ -9,7 +10,7 @@ import { trainLoop, type MetricsSink } from '../ml/train-loop.js';
 import { argmaxRows } from './feature-classifier.js';
 import { imageBatch, labelBatch, mapInChunks, range, sampleIndices, type ImageSet } from './images.js';
 import { applyDense, dense, ParamSet, type Dense } from './layers.js';
-import { convTrunk, rotationBatch, type ConvTrunk } from './networks.js';
+import { convTrunk, FEATURE_CELLS, rotationBatch, type ConvTrunk } from './networks.js';
 
 export interface LabelInferenceOptions {
   /** Trunk width c (channels c, 2c, 4c). */
@@ -33,7 +34,8 @@ export interface Extractor {
 export function buildExtractor(width: number, classes: number, seed: number): Extractor {
   const params = new ParamSet(seed);
   const trunk = convTrunk(params, width, false);
-  return { params, trunk, rotation: dense(params, 4 * width, 4, false), classifier: dense(params, 4 * width, classes, false) };
+  const dim = FEATURE_CELLS * 4 * width;
+  return { params, trunk, rotation: dense(params, dim, 4, false), classifier: dense(params, dim, classes, false) };
 }
 
 function rotationLoss(e: Extractor, x: tf.Tensor4D): tf.Scalar {

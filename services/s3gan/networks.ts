@@ -78,7 +78,7 @@ export interface Discriminator {
   params: ParamSet;
   /** Scores with the class projection when conditional and `labels` are given. */
   apply(x: tf.Tensor4D, labels?: tf.Tensor1D): DiscriminatorOutput;
-  /** Rotation logits [n, 4] from pooled features. */
+  /** Rotation logits [n, 4] from the features h. */
   rotationLogits(features: tf.Tensor2D): tf.Tensor2D;
   /** Advance every spectral-norm estimate by one power-iteration step. */
   powerIterate(): void;
@@ -117,7 +117,7 @@ export function buildDiscriminator(c: GanConfig, seed: number): Discriminator {
 
 export interface ConvTrunk {
   layers: Conv[];
-  /** Features of images [n, 28, 28, 1]: the 7×7×4c maps flattened (D) or mean-pooled to [n, 4c] (extractor). */
+  /** Features of images [n, 28, 28, 1]: the 7×7×4c maps flattened to [n, 49·4c]. */
   features(x: tf.Tensor4D): tf.Tensor2D;
 }
 
@@ -125,8 +125,9 @@ export interface ConvTrunk {
 export const FEATURE_CELLS = 49;
 
 /**
- * Three convolutions to 7×7×4c: D's body (spectrally normalised, flattened), and the body of the
- * rotation-pretrained feature extractor that infers labels (no spectral norm, mean-pooled).
+ * Three convolutions to 7×7×4c, flattened: D's body (spectrally normalised), and the body of the
+ * rotation-pretrained feature extractor that infers labels (no spectral norm; mean-pooled, it labelled 10 pt
+ * worse, see README).
  */
 export function convTrunk(p: ParamSet, width: number, spectral: boolean): ConvTrunk {
   const layers = [conv(p, 3, 1, width, spectral), conv(p, 4, width, 2 * width, spectral), conv(p, 4, 2 * width, 4 * width, spectral)];
@@ -135,7 +136,7 @@ export function convTrunk(p: ParamSet, width: number, spectral: boolean): ConvTr
     layers,
     features(x) {
       const h = layers.reduce((a, layer, i) => tf.leakyRelu(applyConv(layer, a, strides[i]!), 0.1), x);
-      return (spectral ? tf.reshape(h, [h.shape[0], -1]) : tf.mean(h, [1, 2])) as tf.Tensor2D;
+      return tf.reshape(h, [h.shape[0], -1]) as tf.Tensor2D;
     },
   };
 }

@@ -1,6 +1,5 @@
 // A tiny 28×28 task for the S3GAN tests that needs no files: an "up" marker (a bright cap along the top rows)
-// makes the rotation task learnable, and the class is the period of vertical stripes below it (a texture, so
-// it survives the trunk's global pooling).
+// makes the rotation task learnable, and the class is the period of vertical stripes below it.
 import { seededRandom } from '../ml/seeded-random.js';
 import type { ImageSet } from './images.js';
 
