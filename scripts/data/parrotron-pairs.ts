@@ -1,7 +1,7 @@
 // Parrotron's parallel data: each sentence rendered by many input speakers (scripts/data/parrotron-speakers.ts)
 // and once by the canonical voice, plus FSDD's real accented speakers mapped to the canonical rendering of
 // the same digit. Writes OUT/input/<id>.wav, OUT/canonical/<text>.wav (16 kHz mono PCM16) and OUT/pairs.jsonl.
-//   npx tsx scripts/data/parrotron-pairs.ts OUT [--sentences 80] [--seed 1] [--fsdd ../shared/data/fsdd] [--fsdd-per-digit 6]
+//   npx tsx scripts/data/parrotron-pairs.ts OUT [--sentences 300] [--seed 1] [--fsdd ../shared/data/fsdd] [--fsdd-per-digit 6]
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -46,7 +46,7 @@ export const readPairAudio = (dir: string, path: string) => decodeWavToModelRate
 
 async function main() {
   const { values, positionals } = parseArgs({ allowPositionals: true, options: {
-    sentences: { type: 'string', default: '80' }, seed: { type: 'string', default: '1' },
+    sentences: { type: 'string', default: '300' }, seed: { type: 'string', default: '1' },
     fsdd: { type: 'string', default: DEFAULT_FSDD_DIR }, 'fsdd-per-digit': { type: 'string', default: '6' } } });
   const out = positionals[0];
   if (!out) throw new Error('usage: parrotron-pairs.ts OUT [--sentences N] [--seed S] [--fsdd DIR] [--fsdd-per-digit K]');
