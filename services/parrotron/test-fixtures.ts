@@ -20,11 +20,15 @@ export async function synthesizeTestPairs(texts = TEST_TEXTS, speakers = [TRAIN_
   return out;
 }
 
-export async function overfitTinyModel(pairs: AudioPair[], steps: number): Promise<LoadedParrotron> {
+/** Pairs → examples, their normalizers and an untrained tiny model over their phoneme vocabulary. */
+export function tinyTrainingSet(pairs: AudioPair[], seed?: number) {
   const vocabulary = phonemeVocabulary(pairs);
   const examples = toExamples(pairs, vocabulary);
-  const normalizers = fitNormalizers(examples);
-  const model = new ParrotronModel({ ...TINY_CONFIG, phonemes: vocabulary }, 3);
+  return { examples, normalizers: fitNormalizers(examples), model: new ParrotronModel({ ...TINY_CONFIG, phonemes: vocabulary }, seed) };
+}
+
+export async function overfitTinyModel(pairs: AudioPair[], steps: number): Promise<LoadedParrotron> {
+  const { examples, normalizers, model } = tinyTrainingSet(pairs, 3);
   await trainParrotron(model, examples, normalizers, { steps, batchSize: examples.length, learningRate: 0.01, seed: 3 });
   return { model, normalizers, manifest: { config: model.config, normalizers, params: [] } };
 }

@@ -1,22 +1,15 @@
 import assert from 'node:assert/strict';
 import { initBackend } from '../../ml/backend.js';
-import { synthesizeTestPairs } from '../test-fixtures.js';
-import { TINY_CONFIG } from './configs.js';
-import { ParrotronModel } from './parrotron-model.js';
+import { synthesizeTestPairs, tinyTrainingSet } from '../test-fixtures.js';
 import { disposeBatch, makeBatch, trainParrotron } from './parrotron-training.js';
 import { alignmentQuality, argmaxRows } from './alignment.js';
-import { fitNormalizers, phonemeVocabulary, toExamples } from '../parallel-data.js';
 
 describe('parrotron attention on a tiny overfit set', function () {
   this.timeout(900_000) // ~1 CPU-minute; wall time grows with the machine's load;
 
   it('becomes monotonic and covers the input', async () => {
     await initBackend();
-    const pairs = await synthesizeTestPairs();
-    const vocabulary = phonemeVocabulary(pairs);
-    const examples = toExamples(pairs, vocabulary);
-    const norms = fitNormalizers(examples);
-    const model = new ParrotronModel({ ...TINY_CONFIG, phonemes: vocabulary });
+    const { examples, normalizers: norms, model } = tinyTrainingSet(await synthesizeTestPairs());
     const measure = () => {
       const padded = makeBatch(model, examples, norms);
       const out = model.forward(padded.batch, false);

@@ -1,9 +1,6 @@
 import assert from 'node:assert/strict';
 import { initBackend } from '../../ml/backend.js';
-import { synthesizeTestPairs } from '../test-fixtures.js';
-import { fitNormalizers, phonemeVocabulary, toExamples } from '../parallel-data.js';
-import { TINY_CONFIG } from './configs.js';
-import { ParrotronModel } from './parrotron-model.js';
+import { synthesizeTestPairs, tinyTrainingSet } from '../test-fixtures.js';
 import { trainParrotron } from './parrotron-training.js';
 
 describe('trainParrotron learning rate', function () {
@@ -11,11 +8,7 @@ describe('trainParrotron learning rate', function () {
 
   it('follows a schedule of the 0-based step: a zero rate leaves the weights as they were', async () => {
     await initBackend();
-    const pairs = await synthesizeTestPairs(['two'], undefined);
-    const vocabulary = phonemeVocabulary(pairs);
-    const examples = toExamples(pairs, vocabulary);
-    const norms = fitNormalizers(examples);
-    const model = new ParrotronModel({ ...TINY_CONFIG, phonemes: vocabulary }, 5);
+    const { examples, normalizers: norms, model } = tinyTrainingSet(await synthesizeTestPairs(['two']), 5);
     const weights = () => [...model.store.vars.values()].map((v) => Array.from(v.dataSync()));
     const initial = weights();
     const asked: number[] = [];
