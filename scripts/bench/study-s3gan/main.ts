@@ -5,8 +5,10 @@
 // The paper's claim checked: S3GAN at 10 % labels reaches an FID no worse than the fully-labelled model.
 // Usage: npm run bench:study-s3gan -- [--gan-steps 1200] [--batch 64] [--channels 16] [--g-channels 32]
 //        [--feature-steps 1500] [--pretrain-steps 800] [--fine-tune-steps 1000] [--eval-samples 2000] [--seed 1]
-//        [--variants unconditional,full-labels,s3gan] [--label-fractions 0.1,0.2] [--data DIR] [--out DIR] [--json]
-// (--channels: D and label-extractor width; --g-channels: G width)
+//        [--variants unconditional,full-labels,s3gan] [--label-fractions 0.1,0.2] [--rotation-weight-d 1]
+//        [--rotation-weight-g 0.2] [--data DIR] [--out DIR] [--json]
+// (--channels: D and label-extractor width; --g-channels: G width; --rotation-weight-d/-g: S3GAN's rotation-loss
+// weights on D's real images and G's fakes)
 // --json keys: fid_unconditional, fid_full_labels, fid_s3gan_10pct, fid_s3gan_20pct, kid_<same>, label_acc_10pct,
 // label_acc_20pct, class_acc_<conditional variant>, fid_real_data, kid_real_data, feature_classifier_acc, rotation_acc,
 // s3gan_10pct_fid_ratio, seconds.
@@ -33,6 +35,7 @@ const spec = s3ganStudyJob.validate({
   ganSteps: Number(arg('gan-steps', '1200')), batchSize: Number(arg('batch', '64')), gChannels, dChannels: channels,
   extractorWidth: channels, featureSteps: Number(arg('feature-steps', '1500')), pretrainSteps: Number(arg('pretrain-steps', '800')),
   fineTuneSteps: Number(arg('fine-tune-steps', '1000')), evalSamples: Number(arg('eval-samples', '2000')), seed: Number(arg('seed', '1')),
+  rotationWeightD: Number(arg('rotation-weight-d', '1')), rotationWeightG: Number(arg('rotation-weight-g', '0.2')),
   ...(process.argv.includes('--data') ? { dataDir: arg('data', '') } : {}),
   ...(process.argv.includes('--variants') ? { variants: arg('variants', '').split(',') } : {}),
   ...(process.argv.includes('--label-fractions') ? { labelFractions: arg('label-fractions', '').split(',').map(Number) } : {}),
