@@ -16,7 +16,7 @@ describe('speech job types', () => {
     assert.equal(spec.policy, 'SM');
     assert.equal(spec.an4Dir, '../shared/data/an4');
     assert.equal(spec.resumeFrom, undefined);
-    assert.deepEqual(rnntJob.validate({ mix: 'fsdd=1' }).mix, { an4: 2, fsdd: 1, synth: 1 });
+    assert.deepEqual(rnntJob.validate({ mix: 'fsdd=1' }).mix, { an4: 2, fsdd: 1, synth: 1, an4sp: 0 });
   });
 
   for (const [spec, field] of [[{ minutes: -1 }, 'minutes'], [{ policy: 'XL' }, 'policy'], [{ an4Dir: '' }, 'an4Dir'], [{ resumeFrom: 3 }, 'resumeFrom'],

@@ -10,6 +10,8 @@ export interface Utterance {
   path: string;
   text: string;
   speaker: string;
+  /** Speed perturbation factor applied when the features are computed (1 or absent: the recording as is). */
+  speed?: number;
 }
 
 export const DEFAULT_AN4_DIR = '../shared/data/an4';
@@ -37,6 +39,14 @@ export function splitBySpeaker(utterances: Utterance[], everyNth = 8): { train: 
   const speakers = [...new Set(utterances.map((u) => u.speaker))].sort();
   const dev = new Set(speakers.filter((_, i) => i % everyNth === 0));
   return { train: utterances.filter((u) => !dev.has(u.speaker)), dev: utterances.filter((u) => dev.has(u.speaker)) };
+}
+
+/**
+ * Speed-perturbed copies (Ko et al. 2015, "Audio augmentation for speech recognition"): each utterance played
+ * `factor` times faster, which shifts tempo and pitch together, as a distinct utterance (`<id>@sp<factor>`).
+ */
+export function speedPerturbed(utterances: Utterance[], factors: number[]): Utterance[] {
+  return factors.flatMap((speed) => utterances.map((u) => ({ ...u, id: `${u.id}@sp${speed}`, speed })));
 }
 
 const DIGIT_WORDS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];

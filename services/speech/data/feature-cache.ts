@@ -28,7 +28,7 @@ export function cachedLogMel(utterances: Utterance[], dir: string, name: string)
       });
     }
   }
-  const computed = utterances.map((u) => fileLogMel(u.path));
+  const computed = utterances.map((u) => fileLogMel(u.path, u.speed));
   mkdirSync(dir, { recursive: true });
   writeFileSync(binPath, Buffer.concat(computed.map((c) => Buffer.from(c.frames.buffer, c.frames.byteOffset, c.frames.byteLength))));
   writeFileSync(indexPath, JSON.stringify({ ids, numFrames: computed.map((c) => c.numFrames) } satisfies CacheIndex));

@@ -57,7 +57,7 @@ describe('transducer model', () => {
     const before = tf.memory().numTensors;
     for (const beamWidth of [1, 4]) {
       const stream = new StreamingEncoder(model);
-      const search = new TransducerSearch(model, { beamWidth, maxSymbolsPerFrame: 3 });
+      const search = new TransducerSearch(model, { beamWidth, maxSymbolsPerFrame: 3, labelBonus: 0.5 });
       const enc = stream.push(randomFrames(48));
       search.advance(enc);
       enc.dispose();
@@ -67,6 +67,26 @@ describe('transducer model', () => {
       stream.dispose();
     }
     assert.equal(tf.memory().numTensors, before);
+  });
+
+  it("beam search's label bonus rewards emitting: a larger one never yields fewer labels, a huge one fills every frame", () => {
+    const model = new RnntModel(TINY, 3);
+    const stream = new StreamingEncoder(model);
+    const enc = stream.push(randomFrames(48));
+    const labelsWith = (labelBonus: number) => {
+      const search = new TransducerSearch(model, { beamWidth: 4, maxSymbolsPerFrame: 3, labelBonus });
+      search.advance(enc);
+      const n = search.best.labels.length;
+      search.dispose();
+      return n;
+    };
+    const plain = labelsWith(0);
+    assert.ok(labelsWith(2) >= plain);
+    // The last of a frame's 3 expansions must still end in blank to survive, so 2 labels per frame at most.
+    assert.equal(labelsWith(1e3), 2 * enc.shape[0]);
+    enc.dispose();
+    stream.dispose();
+    model.dispose();
   });
 
   it('saves int8 checkpoints ~4× smaller whose weights are within half a per-column step of fp32', () => {
