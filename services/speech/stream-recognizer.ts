@@ -20,8 +20,6 @@ export interface RecognizerOptions {
   wordTimeOffsets: boolean;
   endpointSilenceMs: number;
   maxSymbolsPerFrame: number;
-  /** Beam search's reward per emitted label (log-probability units). */
-  labelBonus: number;
 }
 
 export const DEFAULT_RECOGNIZER_OPTIONS: RecognizerOptions = {
@@ -31,7 +29,6 @@ export const DEFAULT_RECOGNIZER_OPTIONS: RecognizerOptions = {
   wordTimeOffsets: false,
   endpointSilenceMs: 800,
   maxSymbolsPerFrame: 4,
-  labelBonus: 0.5,
 };
 
 /** A drop of this many nats of mean log-mel energy below the utterance's peak counts as silence (~17 dB). */
@@ -62,7 +59,7 @@ export class StreamRecognizer {
   constructor(private readonly loaded: LoadedModel, encoding: AudioEncodingName, sampleRate: number, readonly options: RecognizerOptions = DEFAULT_RECOGNIZER_OPTIONS) {
     this.decoder = new StreamingAudioDecoder(encoding, sampleRate);
     this.encoder = new StreamingEncoder(loaded.model);
-    this.search = new TransducerSearch(loaded.model, options);
+    this.search = new TransducerSearch(loaded.model, { beamWidth: options.beamWidth, maxSymbolsPerFrame: options.maxSymbolsPerFrame });
     this.frameMs = framesPerEncoderStep(loaded.model.config) * (1000 * DEFAULT_LOG_MEL.hopSamples) / DEFAULT_LOG_MEL.sampleRate;
   }
 

@@ -41,7 +41,7 @@ export async function synthesizeTestUtterances(): Promise<TestUtterance[]> {
 export function streamingGreedy(model: RnntModel, normalizer: FeatureNormalizer, samples: Float32Array): string {
   const { frames } = logMel(samples);
   const encoder = new StreamingEncoder(model);
-  const search = new TransducerSearch(model, { beamWidth: 1, maxSymbolsPerFrame: 4, labelBonus: 0 });
+  const search = new TransducerSearch(model, { beamWidth: 1, maxSymbolsPerFrame: 4 });
   try {
     for (const part of [encoder.push(normalize(frames, normalizer)), encoder.flush()]) {
       search.advance(part);

@@ -1,9 +1,7 @@
 // ASR benchmark: WER on the AN4 dev speakers held out of training and on the FSDD test split (index 0–4),
 // real-time factor (CPU time of this single-threaded process / audio time), latency from a 100 ms chunk's
 // arrival to its partial result, and fp32 vs int8 checkpoint size and WER.
-//   npm run bench:asr -- [--model models/speech] [--an4 ../shared/data/an4] [--fsdd ../shared/data/fsdd] [--beam 0]
-//                        [--label-bonus 0.5] [--limit N] [--json]
-// (--label-bonus: beam search's reward per emitted label; greedy decoding, --beam 0 or 1, ignores it)
+//   npm run bench:asr -- [--model models/speech] [--an4 ../shared/data/an4] [--fsdd ../shared/data/fsdd] [--beam 0] [--limit N] [--json]
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -18,7 +16,6 @@ const { values } = parseArgs({ options: {
   an4: { type: 'string', default: DEFAULT_AN4_DIR },
   fsdd: { type: 'string', default: DEFAULT_FSDD_DIR },
   beam: { type: 'string', default: '0' },
-  'label-bonus': { type: 'string', default: String(DEFAULT_RECOGNIZER_OPTIONS.labelBonus) },
   limit: { type: 'string' },
   json: { type: 'boolean', default: false },
 } });
@@ -27,7 +24,7 @@ const backend = await initBackend();
 const limit = values.limit ? Number(values.limit) : Infinity;
 const an4Dev = splitBySpeaker(an4Train(values.an4)).dev.slice(0, limit);
 const fsddTest = fsdd('test', values.fsdd).slice(0, limit);
-const options: RecognizerOptions = { ...DEFAULT_RECOGNIZER_OPTIONS, beamWidth: Math.max(1, Number(values.beam)), labelBonus: Number(values['label-bonus']) };
+const options: RecognizerOptions = { ...DEFAULT_RECOGNIZER_OPTIONS, beamWidth: Math.max(1, Number(values.beam)) };
 
 interface Scored { wer: number; cer: number; cpuSeconds: number; audioSeconds: number }
 
@@ -95,7 +92,6 @@ const facts = {
   an4_dev_utterances: an4Dev.length,
   fsdd_test_utterances: fsddTest.length,
   beam_width: options.beamWidth,
-  label_bonus: options.beamWidth > 1 ? options.labelBonus : 0,
   training_steps: Number(fp32.manifest.training?.steps ?? 0),
 };
 
@@ -103,7 +99,7 @@ const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
 const rows: [string, string][] = [
   ['backend', backend],
   ['model', `${values.model} (${facts.params.toLocaleString()} parameters, ${facts.training_steps} training steps)`],
-  ['decoding', options.beamWidth > 1 ? `beam ${options.beamWidth}, label bonus ${options.labelBonus}` : 'greedy'],
+  ['decoding', options.beamWidth > 1 ? `beam ${options.beamWidth}` : 'greedy'],
   [`AN4 dev WER / CER (${an4Dev.length} utts, held-out speakers)`, `${pct(an4.wer)} / ${pct(an4.cer)}`],
   [`FSDD test WER (${fsddTest.length} utts, index 0–4)`, pct(digits.wer)],
   ['real-time factor (CPU s / audio s, one thread)', facts.rtf.toFixed(3)],
@@ -114,5 +110,5 @@ const rows: [string, string][] = [
 ];
 const width = Math.max(...rows.map(([k]) => k.length));
 console.log(rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n'));
-console.log(`\nrerun: NNSUITE_TF_BACKEND=wasm npm run bench:asr -- --model ${values.model} --beam ${values.beam}${options.beamWidth > 1 ? ` --label-bonus ${options.labelBonus}` : ''}${values.limit ? ` --limit ${values.limit}` : ''}${values.json ? ' --json' : ''}`);
+console.log(`\nrerun: NNSUITE_TF_BACKEND=wasm npm run bench:asr -- --model ${values.model} --beam ${values.beam}${values.limit ? ` --limit ${values.limit}` : ''}${values.json ? ' --json' : ''}`);
 if (values.json) console.log(JSON.stringify(facts));

@@ -3,8 +3,6 @@
 // `maxSymbolsPerFrame` labels before moving on. Beam: the same expansion kept over a beam of label
 // sequences (Graves 2012 §2.3 restricted, like ESPnet's and k2's time-synchronous variants, to a bounded
 // number of labels per frame); hypotheses that reach the same labels are merged by adding probabilities.
-// Beam search adds `labelBonus` per emitted label: a length reward (as in ESPnet's and k2's decoders) that
-// offsets the search's preference for hypotheses with fewer labels.
 // Prediction-network outputs are cached per label prefix; all tensors are freed by `dispose`.
 import { tf } from '../../ml/backend.js';
 import { zeroState, type LstmState } from './lstm.js';
@@ -27,8 +25,6 @@ interface PredictionEntry {
 export interface SearchOptions {
   beamWidth: number;
   maxSymbolsPerFrame: number;
-  /** Beam search only: added to a hypothesis's log-probability for each label it emits. */
-  labelBonus: number;
 }
 
 export class TransducerSearch {
@@ -109,11 +105,14 @@ export class TransducerSearch {
       active.forEach((h, i) => {
         addMerged(ended, { labels: h.labels, frames: h.frames, score: h.score + lp[i][BLANK] });
         const order = lp[i].map((v, k) => [v, k] as const).filter(([, k]) => k !== BLANK).sort((a, b) => b[0] - a[0]).slice(0, W);
-        for (const [v, k] of order) expanded.push({ labels: [...h.labels, k], frames: [...h.frames, this.framesSeen], score: h.score + v + this.options.labelBonus });
+        for (const [v, k] of order) expanded.push({ labels: [...h.labels, k], frames: [...h.frames, this.framesSeen], score: h.score + v });
       });
       const floor = ended.size >= W ? [...ended.values()].map((h) => h.score).sort((a, b) => b - a)[W - 1] : -Infinity;
       active = expanded.sort((a, b) => b.score - a.score).slice(0, W).filter((h) => h.score > floor);
     }
+    // Like greedy, a hypothesis that used up the frame's labels moves on to the next frame without a blank
+    // (dropping it lost every word that needs that many labels in one 60 ms frame, e.g. "eigh|t").
+    for (const h of active) addMerged(ended, h);
     this.hyps = [...ended.values()].sort((a, b) => b.score - a.score).slice(0, W);
   }
 
