@@ -1,8 +1,8 @@
 // Train the speech service's RNN transducer end to end and write fp32 and int8 checkpoints that
 // services/speech loads (NNSUITE_SPEECH_MODEL_DIR, default models/speech): the `speech.rnnt` job run in process.
 //   NNSUITE_TF_BACKEND=wasm npx tsx scripts/train/speech-rnnt.ts --minutes 60 --out models/speech [--resume models/speech/fp32]
-// Sources are weighted per epoch by --mix (default an4=2,fsdd=0.3,synth=1; see training-data.ts). Prints one JSON
-// line per log entry; the last line is the job's result.
+// Sources are weighted per epoch by --mix (default an4=2,fsdd=0.3,synth=1,an4sp=0; an4sp=1 adds AN4 speed-perturbed
+// by 0.9 and 1.1; see training-data.ts). Prints one JSON line per log entry; the last line is the job's result.
 import { mkdirSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { localJobContext } from '../../services/ml/job-type.js';
