@@ -35,7 +35,9 @@ const spec = s3ganStudyJob.validate({
   ganSteps: Number(arg('gan-steps', '1200')), batchSize: Number(arg('batch', '64')), gChannels, dChannels: channels,
   extractorWidth: channels, featureSteps: Number(arg('feature-steps', '1500')), pretrainSteps: Number(arg('pretrain-steps', '800')),
   fineTuneSteps: Number(arg('fine-tune-steps', '1000')), evalSamples: Number(arg('eval-samples', '2000')), seed: Number(arg('seed', '1')),
-  rotationWeightD: Number(arg('rotation-weight-d', '1')), rotationWeightG: Number(arg('rotation-weight-g', '0.2')),
+  // Left out, the rotation-loss weights are the job's defaults (the paper's 1 and 0.2).
+  ...(process.argv.includes('--rotation-weight-d') ? { rotationWeightD: Number(arg('rotation-weight-d', '')) } : {}),
+  ...(process.argv.includes('--rotation-weight-g') ? { rotationWeightG: Number(arg('rotation-weight-g', '')) } : {}),
   ...(process.argv.includes('--data') ? { dataDir: arg('data', '') } : {}),
   ...(process.argv.includes('--variants') ? { variants: arg('variants', '').split(',') } : {}),
   ...(process.argv.includes('--label-fractions') ? { labelFractions: arg('label-fractions', '').split(',').map(Number) } : {}),
