@@ -3,7 +3,8 @@
 // weights are saved through services/ml's checkpoint module at the end.
 //   L_D = E[max(0, 1 − D(x, y))] + E[max(0, 1 + D(G(z, y'), y'))] + β · CE(R(rot_r(x)), r)
 //   L_G = −E[D(G(z, y'), y')] + α · CE(R(rot_r(G(z, y'))), r)
-// with the rotation terms (Chen et al. 2019, α = 0.2, β = 1) only for variants that have them.
+// with the rotation terms (Chen et al. 2019 use α = 0.2, β = 1; the study's defaults are a tenth of that) only for
+// variants that have them.
 import { saveCheckpoint, variables } from '../ml/checkpoint.js';
 import { tf } from '../ml/backend.js';
 import type { MetricsSink } from '../ml/train-loop.js';

@@ -16,7 +16,7 @@ export interface S3ganSpec extends StudyOptions {
 
 const DEFAULTS = {
   ganSteps: 5000, batchSize: 64, zDim: 64, gChannels: 32, dChannels: 16, learningRateG: 2e-4, learningRateD: 2e-4,
-  rotationWeightD: 1, rotationWeightG: 0.2, featureSteps: 1500, featureDim: 64, extractorWidth: 16, pretrainSteps: 2000,
+  rotationWeightD: 0.1, rotationWeightG: 0.02, featureSteps: 1500, featureDim: 64, extractorWidth: 16, pretrainSteps: 2000,
   fineTuneSteps: 1500, evalSamples: 5000, seed: 1, trainLimit: 60000,
 };
 const KNOWN = ['variants', 'labelFractions', 'dataDir', ...Object.keys(DEFAULTS)];

@@ -27,7 +27,7 @@ export interface StudyOptions {
   dChannels: number;
   learningRateG: number;
   learningRateD: number;
-  /** Rotation-loss weights (Chen et al. 2019: β = 1 for D, α = 0.2 for G). */
+  /** Rotation-loss weights (Chen et al. 2019: β = 1 for D, α = 0.2 for G; the job's defaults are a tenth, README). */
   rotationWeightD: number;
   rotationWeightG: number;
   featureSteps: number;
