@@ -59,7 +59,7 @@ export class StreamRecognizer {
   constructor(private readonly loaded: LoadedModel, encoding: AudioEncodingName, sampleRate: number, readonly options: RecognizerOptions = DEFAULT_RECOGNIZER_OPTIONS) {
     this.decoder = new StreamingAudioDecoder(encoding, sampleRate);
     this.encoder = new StreamingEncoder(loaded.model);
-    this.search = new TransducerSearch(loaded.model, { beamWidth: options.beamWidth, maxSymbolsPerFrame: options.maxSymbolsPerFrame });
+    this.search = new TransducerSearch(loaded.model, options);
     this.frameMs = framesPerEncoderStep(loaded.model.config) * (1000 * DEFAULT_LOG_MEL.hopSamples) / DEFAULT_LOG_MEL.sampleRate;
   }
 
