@@ -22,6 +22,7 @@ const { values } = parseArgs({ options: {
   policy: { type: 'string' },
   'augment-after': { type: 'string' },
   lr: { type: 'string' },
+  dropout: { type: 'string' },
   warmup: { type: 'string' },
   'batch-frames': { type: 'string' },
   mix: { type: 'string' },
@@ -33,7 +34,7 @@ const number = (v: string | undefined) => (v === undefined ? undefined : Number(
 const spec = rnntJob.validate({
   an4Dir: values.an4, fsddDir: values.fsdd, synthDir: values.synth, featureCache: values['feature-cache'], resumeFrom: values.resume,
   minutes: number(values.minutes), maxSteps: number(values.steps), encoderUnits: number(values.units), predictionUnits: number(values['prediction-units']),
-  policy: values.policy, augmentAfterStep: number(values['augment-after']), learningRate: number(values.lr), warmupSteps: number(values.warmup),
+  policy: values.policy, augmentAfterStep: number(values['augment-after']), dropout: number(values.dropout), learningRate: number(values.lr), warmupSteps: number(values.warmup),
   batchFrames: number(values['batch-frames']), mix: values.mix, seed: number(values.seed),
 });
 mkdirSync(values.out!, { recursive: true });

@@ -16,11 +16,13 @@ describe('speech job types', () => {
     assert.equal(spec.policy, 'SM');
     assert.equal(spec.an4Dir, '../shared/data/an4');
     assert.equal(spec.resumeFrom, undefined);
+    assert.equal(spec.dropout, 0);
+    assert.equal(rnntJob.validate({ dropout: 0.2 }).dropout, 0.2);
     assert.deepEqual(rnntJob.validate({ mix: 'fsdd=1' }).mix, { an4: 2, fsdd: 1, synth: 1, an4sp: 0 });
   });
 
   for (const [spec, field] of [[{ minutes: -1 }, 'minutes'], [{ policy: 'XL' }, 'policy'], [{ an4Dir: '' }, 'an4Dir'], [{ resumeFrom: 3 }, 'resumeFrom'],
-    [{ augmentAfterStep: 0.5 }, 'augmentAfterStep'], [{ mix: 'libri=1' }, 'mix'], [null, 'spec']] as const) {
+    [{ augmentAfterStep: 0.5 }, 'augmentAfterStep'], [{ dropout: 1 }, 'dropout'], [{ dropout: -0.1 }, 'dropout'], [{ mix: 'libri=1' }, 'mix'], [null, 'spec']] as const) {
     it(`rejects ${JSON.stringify(spec)} naming ${field}`, () => {
       assert.throws(() => rnntJob.validate(spec), (e: unknown) => e instanceof JobSpecError && e.field === field);
     });
@@ -43,7 +45,7 @@ describe('speech job types', () => {
     after(() => rmSync(root, { recursive: true, force: true }));
 
     it('writes fp32/int8 checkpoints, and a resumed run keeps the config and normalizer and counts steps on', async () => {
-      const base = { an4Dir: join(root, 'an4'), fsddDir: join(root, 'fsdd'), synthDir: join(root, 'none'), encoderUnits: 16, predictionUnits: 16, mix: 'an4=1,fsdd=1', policy: 'SM', augmentAfterStep: 1 };
+      const base = { an4Dir: join(root, 'an4'), fsddDir: join(root, 'fsdd'), synthDir: join(root, 'none'), encoderUnits: 16, predictionUnits: 16, mix: 'an4=1,fsdd=1', policy: 'SM', augmentAfterStep: 1, dropout: 0.2 };
       const first = await rnntJob.run(rnntJob.validate({ ...base, maxSteps: 2 }), localJobContext(join(root, 'run1')));
       assert.equal(first.steps, 2);
       const firstModel = loadCheckpoint(join(root, 'run1/fp32'));

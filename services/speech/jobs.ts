@@ -27,6 +27,8 @@ export interface RnntJobSpec {
   policy: keyof typeof SPEC_AUGMENT_POLICIES | 'none';
   /** Steps (of this run) before SpecAugment starts. */
   augmentAfterStep: number;
+  /** Dropout on the LSTM layers' outputs while training, in [0, 1). */
+  dropout: number;
   learningRate: number;
   warmupSteps: number;
   batchFrames: number;
@@ -44,6 +46,12 @@ function positive(spec: Record<string, unknown>, field: string, fallback: number
 function nonNegative(spec: Record<string, unknown>, field: string, fallback: number): number {
   const value = spec[field] ?? fallback;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) throw new JobSpecError(field, 'must be a non-negative integer');
+  return value;
+}
+
+function rate(spec: Record<string, unknown>, field: string, fallback: number): number {
+  const value = spec[field] ?? fallback;
+  if (typeof value !== 'number' || !(value >= 0 && value < 1)) throw new JobSpecError(field, 'must be a number in [0, 1)');
   return value;
 }
 
@@ -84,6 +92,7 @@ export const rnntJob: JobType<RnntJobSpec> = {
       predictionUnits: positive(spec, 'predictionUnits', 96),
       policy: policy as RnntJobSpec['policy'],
       augmentAfterStep: nonNegative(spec, 'augmentAfterStep', DEFAULT_RECIPE.augmentAfterStep),
+      dropout: rate(spec, 'dropout', DEFAULT_RECIPE.dropout),
       learningRate: positive(spec, 'learningRate', DEFAULT_RECIPE.learningRate),
       warmupSteps: positive(spec, 'warmupSteps', DEFAULT_RECIPE.warmupSteps),
       batchFrames: positive(spec, 'batchFrames', DEFAULT_RECIPE.batchFrames),
@@ -103,7 +112,7 @@ export const rnntJob: JobType<RnntJobSpec> = {
     const previousSteps = Number(resumed?.manifest.training?.steps ?? 0);
     const save = (model: RnntModel, step: number) => {
       const training = {
-        steps: previousSteps + step, data: data.counts, hours: data.hours, policy: spec.policy, lr: spec.learningRate, seed: spec.seed,
+        steps: previousSteps + step, data: data.counts, hours: data.hours, policy: spec.policy, lr: spec.learningRate, dropout: spec.dropout, seed: spec.seed,
         minutes: (Date.now() - started) / 60000, ...(resumed ? { resumedFrom: { steps: previousSteps, training: resumed.manifest.training } } : {}),
       };
       saveCheckpoint(join(ctx.artifactDir, 'fp32'), model, data.normalizer, { training });
@@ -112,7 +121,7 @@ export const rnntJob: JobType<RnntJobSpec> = {
     };
     const result = await trainRnnt(data.examples, {
       ...DEFAULT_RECIPE, config, model: resumed?.model, maxMinutes: spec.minutes, maxSteps: spec.maxSteps, batchFrames: spec.batchFrames,
-      learningRate: spec.learningRate, warmupSteps: spec.warmupSteps, augmentAfterStep: spec.augmentAfterStep,
+      learningRate: spec.learningRate, warmupSteps: spec.warmupSteps, augmentAfterStep: spec.augmentAfterStep, dropout: spec.dropout,
       policy: spec.policy === 'none' ? undefined : SPEC_AUGMENT_POLICIES[spec.policy], seed: spec.seed,
       signal: ctx.signal, checkpointEveryMinutes: 5, onCheckpoint: save,
       onLog: (e) => {

@@ -31,6 +31,8 @@ export interface TrainOptions {
   clipNorm: number;
   policy?: SpecAugmentPolicy;
   augmentAfterStep: number;
+  /** Dropout rate on the LSTM layers' outputs while training (0 = none). */
+  dropout: number;
   /** Seeds batch order, augmentation and (for a fresh model) the initial weights. */
   seed: number;
   /** Continue from these weights instead of a fresh model. */
@@ -48,7 +50,7 @@ export interface TrainOptions {
  * p = 0.2 caps the time masks at a fifth of these short utterances) starts after 300 steps, once the lattice
  * has found alignments; the served checkpoint was trained 762 steps without it, then resumed with it.
  */
-export const DEFAULT_RECIPE = { policy: 'SM', learningRate: 0.003, warmupSteps: 50, augmentAfterStep: 300, batchFrames: 3000, maxBatch: 32, clipNorm: 5 } as const;
+export const DEFAULT_RECIPE = { policy: 'SM', learningRate: 0.003, warmupSteps: 50, augmentAfterStep: 300, dropout: 0, batchFrames: 3000, maxBatch: 32, clipNorm: 5 } as const;
 
 /** Encoder frames the model produces for `numFrames` log-mel frames (stacking drops a partial group). */
 export function encoderFrames(config: RnntConfig, numFrames: number): number {
@@ -106,6 +108,7 @@ export async function trainRnnt(examples: Example[], options: TrainOptions): Pro
   let sumLoss = 0;
   let sumPerLabel = 0;
   let logged = 0;
+  const dropout = { rate: options.dropout, random };
   const augment = options.policy
     ? (ex: Example) => specAugment(ex.features, ex.numFrames, config.melBins, options.policy!, random).features
     : undefined;
@@ -121,7 +124,7 @@ export async function trainRnnt(examples: Example[], options: TrainOptions): Pro
       const x = batchTensor(batch, config.melBins, step >= options.augmentAfterStep ? augment : undefined);
       const loss = tf.tidy(() => {
         const { value, grads } = tf.variableGrads(() => {
-          const logits = model.joint(model.encode(x), model.predict(labels));
+          const logits = model.joint(model.encode(x, dropout), model.predict(labels, dropout));
           return rnntLoss(logits, { targets: labels, logitLengths, blank: BLANK }).mean() as tf.Scalar;
         }, variables);
         const names = Object.keys(grads);

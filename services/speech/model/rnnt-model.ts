@@ -5,7 +5,7 @@
 // logits (Graves 2012 §2, the additive joint of Graves et al. 2013).
 import { tf } from '../../ml/backend.js';
 import { glorotUniform } from '../../ml/seeded-init.js';
-import { seededRandom } from '../../ml/seeded-random.js';
+import { seededRandom, type Random } from '../../ml/seeded-random.js';
 import { createLstmWeights, lstmSequence, type LstmState, type LstmWeights } from './lstm.js';
 import { BLANK, VOCAB_SIZE } from './vocabulary.js';
 
@@ -34,6 +34,19 @@ export const DEFAULT_RNNT_CONFIG: RnntConfig = {
   jointUnits: 256,
   vocabSize: VOCAB_SIZE,
 };
+
+/**
+ * Training-time dropout on the non-recurrent connections (Zaremba et al. 2014): every LSTM layer's outputs, in the
+ * encoder and the prediction network. `random` seeds each mask, so a seeded run stays reproducible.
+ */
+export interface Dropout {
+  rate: number;
+  random: Random;
+}
+
+function drop<T extends tf.Tensor>(x: T, dropout: Dropout | undefined): T {
+  return dropout && dropout.rate > 0 ? (tf.dropout(x, dropout.rate, undefined, Math.floor(dropout.random() * 2 ** 31)) as T) : x;
+}
 
 /** Log-mel frames (10 ms) per encoder output frame. */
 export const framesPerEncoderStep = (c: RnntConfig) => c.stack * c.reduction;
@@ -115,10 +128,10 @@ export class RnntModel {
   }
 
   /** Whole-utterance encoder: normalized features [B, T, melBins] → joint-space encodings [B, T', J]. */
-  encode(features: tf.Tensor3D): tf.Tensor3D {
+  encode(features: tf.Tensor3D, dropout?: Dropout): tf.Tensor3D {
     let x = this.stackFrames(features);
     this.encoder.forEach((w, l) => {
-      x = lstmSequence(w, x).outputs;
+      x = drop(lstmSequence(w, x).outputs, dropout);
       if (l === 0) x = this.reduceTime(x);
     });
     return this.projectEncoder(x);
@@ -135,13 +148,13 @@ export class RnntModel {
   }
 
   /** Prediction network over [blank, y1..yU] for padded label rows [B][U] → [B, U+1, J]. */
-  predict(labels: readonly (readonly number[])[]): tf.Tensor3D {
+  predict(labels: readonly (readonly number[])[], dropout?: Dropout): tf.Tensor3D {
     const B = labels.length;
     const U = Math.max(0, ...labels.map((l) => l.length));
     const ids = new Int32Array(B * (U + 1)).fill(BLANK);
     labels.forEach((l, b) => ids.set(l, b * (U + 1) + 1));
     const emb = this.embed(tf.tensor1d(ids, 'int32')).reshape([B, U + 1, this.config.embeddingSize]) as tf.Tensor3D;
-    const out = lstmSequence(this.prediction, emb).outputs;
+    const out = drop(lstmSequence(this.prediction, emb).outputs, dropout);
     return this.projectPrediction(out.reshape([B * (U + 1), this.config.predictionUnits])).reshape([B, U + 1, this.config.jointUnits]);
   }
 

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { initBackend, tf } from '../../ml/backend.js';
 import { checkpointBytes, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 import { DEFAULT_RNNT_CONFIG, RnntModel } from './rnnt-model.js';
+import { seededRandom } from '../../ml/seeded-random.js';
 import { StreamingEncoder } from './streaming-encoder.js';
 import { TransducerSearch } from './transducer-search.js';
 import { decodeIds, encodeText, normalizeTranscript } from './vocabulary.js';
@@ -32,6 +33,22 @@ describe('transducer model', () => {
     const a = weights(7);
     assert.deepEqual(weights(7), a);
     assert.notDeepEqual(weights(8)[0], a[0]);
+  });
+
+  it('drops LSTM outputs only when asked, with masks that follow the seed', () => {
+    const model = new RnntModel(TINY);
+    const x = tf.tensor3d(randomFrames(60), [1, 60, 80]);
+    const encode = (rate: number, seed: number) => tf.tidy(() => Array.from(model.encode(x, { rate, random: seededRandom(seed) }).dataSync()));
+    const plain = tf.tidy(() => Array.from(model.encode(x).dataSync()));
+    assert.deepEqual(encode(0, 1), plain);
+    assert.deepEqual(encode(0.3, 1), encode(0.3, 1));
+    assert.notDeepEqual(encode(0.3, 1), plain);
+    assert.notDeepEqual(encode(0.3, 2), encode(0.3, 1));
+    const predicted = (rate: number) => tf.tidy(() => Array.from(model.predict([[1, 2, 3]], { rate, random: seededRandom(5) }).dataSync()));
+    assert.deepEqual(predicted(0), tf.tidy(() => Array.from(model.predict([[1, 2, 3]]).dataSync())));
+    assert.notDeepEqual(predicted(0.5), predicted(0));
+    x.dispose();
+    model.dispose();
   });
 
   for (const n of [61, 60, 7]) {
