@@ -1,6 +1,7 @@
 // `nnsuite transcribe FILE.wav [--stream] [--beam N] [--int8]`: speech to text through the gateway. With
 // --stream the file goes over StreamingRecognize in 100 ms chunks at real-time pace, printing interim
-// results as they arrive; the last line is the final transcript.
+// results as they arrive; the last line is the final transcript. --beam 1 decodes greedily; unset, the server's
+// default beam (4) applies.
 import { readFileSync } from 'node:fs';
 import type { MessageInitShape } from '@bufbuild/protobuf';
 import { AudioEncoding, ModelPrecision, SpeechService, type StreamingRecognizeRequestSchema } from '../gen/nnsuite/speech/v1/speech_pb.js';

@@ -47,7 +47,7 @@ describe('SpeechService over gRPC (tiny model overfit on synthesized speech)', f
     dir = mkdtempSync(join(tmpdir(), 'speech-service-'));
     saveTestModel(dir, fit.model, fit.normalizer);
     fit.model.dispose();
-    service = createSpeechService({ modelDir: dir, defaultPrecision: 'fp32', idleTimeoutMs: 1500, maxStreams: 8, endpointSilenceMs: 800 });
+    service = createSpeechService({ modelDir: dir, defaultPrecision: 'fp32', idleTimeoutMs: 1500, maxStreams: 8, endpointSilenceMs: 800, defaultBeamWidth: 4 });
     running = await serve(service, { port: 0, httpPort: 0 });
     await running.ready;
     client = grpcClient(SpeechService, `127.0.0.1:${running.port}`);
@@ -109,14 +109,15 @@ describe('SpeechService over gRPC (tiny model overfit on synthesized speech)', f
     assert.deepEqual(single.responses.flatMap((r) => r.results).filter((r) => r.isFinal).map((r) => r.alternatives[0].transcript), ['yes']);
   });
 
-  it('Recognize decodes a 48 kHz WAV (resampled) and the int8 model, with word offsets and beam alternatives', async () => {
+  it('Recognize decodes a 48 kHz WAV (resampled) and the int8 model, with word offsets and the default beam\'s alternatives', async () => {
     const u = utterances[1];
     const wav = encodeWav(resample(u.samples, 16000, 48000), 48000);
     const response = await client.unary(SpeechService.method.recognize, {
-      config: { encoding: AudioEncoding.WAV, beamWidth: 4, maxAlternatives: 2, enableWordTimeOffsets: true },
+      config: { encoding: AudioEncoding.WAV, maxAlternatives: 2, enableWordTimeOffsets: true }, // beam_width 0: the server's 4
       audioContent: wav,
     });
     assert.equal(response.results.map((r) => r.alternatives[0].transcript).join(' '), u.text);
+    assert.equal(response.results[0].alternatives.length, 2);
     const best = response.results[0].alternatives[0];
     assert.deepEqual(best.words.map((w) => w.word), u.text.split(' '));
     const seconds = (d?: { seconds: bigint; nanos: number }) => Number(d?.seconds ?? 0n) + (d?.nanos ?? 0) / 1e9;
@@ -157,6 +158,8 @@ describe('SpeechService over gRPC (tiny model overfit on synthesized speech)', f
     ['an odd LINEAR16 byte count', [linear16Config(), audio(new Uint8Array(321))], status.INVALID_ARGUMENT, /audio_content: .*even number of bytes/],
     ['an oversized chunk', [linear16Config(), audio(new Uint8Array(300 * 1024))], status.INVALID_ARGUMENT, /audio_content: chunk of 307200 bytes exceeds/],
     ['a second config', [linear16Config(), linear16Config()], status.INVALID_ARGUMENT, /only the first request/],
+    ['too wide a beam', [linear16Config({ beamWidth: 17 })], status.INVALID_ARGUMENT, /beam_width: must be in \[0, 16\]/],
+    ['two alternatives from greedy decoding', [linear16Config({ beamWidth: 1, maxAlternatives: 2 })], status.INVALID_ARGUMENT, /max_alternatives: must be in \[0, beam_width = 1\]/],
     ['bytes that are not WAV', [{ streamingRequest: { case: 'streamingConfig', value: { config: { encoding: AudioEncoding.WAV } } } }, audio(new TextEncoder().encode('definitely not a riff file'))], status.INVALID_ARGUMENT, /audio_content: not a RIFF/],
   ];
   for (const [what, requests, code, message] of badInputs) {
@@ -170,6 +173,12 @@ describe('SpeechService over gRPC (tiny model overfit on synthesized speech)', f
       assert.equal(ok.responses.flatMap((r) => r.results).filter((r) => r.isFinal)[0]?.alternatives[0].transcript, utterances[2].text);
     });
   }
+
+  it('refuses a default beam width outside 1..16 at start-up', () => {
+    for (const defaultBeamWidth of [0, 17]) {
+      assert.throws(() => createSpeechService({ modelDir: dir, defaultPrecision: 'fp32', idleTimeoutMs: 1500, maxStreams: 8, endpointSilenceMs: 800, defaultBeamWidth }), /NNSUITE_SPEECH_BEAM_WIDTH/);
+    }
+  });
 
   it('closes an idle stream with OUT_OF_RANGE and frees it', async () => {
     const { error } = await stream([linear16Config(), audio(new Uint8Array(3200))], { endAfter: false });

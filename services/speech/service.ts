@@ -15,7 +15,7 @@ import { failedPrecondition, invalidArgument, resourceExhausted, unavailable } f
 import { withIdleTimeout } from '../runtime/idle-stream.js';
 import type { ServiceDefinition } from '../runtime/serve.js';
 import { DEFAULT_LIMITS, SpeechEngine, TooManyStreamsError, type Precision } from './speech-engine.js';
-import type { Alternative, RecognitionEvent, RecognizerOptions } from './stream-recognizer.js';
+import { DEFAULT_RECOGNIZER_OPTIONS, type Alternative, type RecognitionEvent, type RecognizerOptions } from './stream-recognizer.js';
 
 export interface SpeechConfig {
   /** Folder with `fp32/` and optionally `int8/` checkpoints (NNSUITE_SPEECH_MODEL_DIR, default models/speech). */
@@ -28,6 +28,8 @@ export interface SpeechConfig {
   maxStreams: number;
   /** Blank run after speech that ends an utterance (NNSUITE_SPEECH_ENDPOINT_MS, default 800). */
   endpointSilenceMs: number;
+  /** Beam width for requests that leave beam_width 0 (NNSUITE_SPEECH_BEAM_WIDTH, default 4; 1 = greedy). */
+  defaultBeamWidth: number;
 }
 
 export function speechConfigFromEnv(environment: NodeJS.ProcessEnv = process.env): SpeechConfig {
@@ -38,12 +40,15 @@ export function speechConfigFromEnv(environment: NodeJS.ProcessEnv = process.env
     defaultPrecision: precision,
     idleTimeoutMs: intEnv('speech', 'IDLE_TIMEOUT_MS', DEFAULT_LIMITS.idleTimeoutMs, environment),
     maxStreams: intEnv('speech', 'MAX_STREAMS', DEFAULT_LIMITS.maxStreams, environment),
-    endpointSilenceMs: intEnv('speech', 'ENDPOINT_MS', 800, environment),
+    endpointSilenceMs: intEnv('speech', 'ENDPOINT_MS', DEFAULT_RECOGNIZER_OPTIONS.endpointSilenceMs, environment),
+    defaultBeamWidth: intEnv('speech', 'BEAM_WIDTH', DEFAULT_RECOGNIZER_OPTIONS.beamWidth, environment),
   };
 }
 
 export function createSpeechService(config: SpeechConfig = speechConfigFromEnv()): ServiceDefinition & { engine: SpeechEngine } {
-  const engine = new SpeechEngine(config.modelDir, config.defaultPrecision, { ...DEFAULT_LIMITS, idleTimeoutMs: config.idleTimeoutMs, maxStreams: config.maxStreams }, config.endpointSilenceMs);
+  if (config.defaultBeamWidth < 1 || config.defaultBeamWidth > DEFAULT_LIMITS.maxBeamWidth) throw new Error(`NNSUITE_SPEECH_BEAM_WIDTH: expected 1..${DEFAULT_LIMITS.maxBeamWidth}, got ${config.defaultBeamWidth}`);
+  const limits = { ...DEFAULT_LIMITS, idleTimeoutMs: config.idleTimeoutMs, maxStreams: config.maxStreams };
+  const engine = new SpeechEngine(config.modelDir, config.defaultPrecision, limits, { endpointSilenceMs: config.endpointSilenceMs, beamWidth: config.defaultBeamWidth });
   return {
     name: 'speech',
     services: [SpeechService],
@@ -83,7 +88,7 @@ function decodeRequest(engine: SpeechEngine, config: RecognitionConfig | undefin
   if (language !== '' && language !== 'en-us' && language !== 'en') throw invalidArgument(field('language_code'), `"${config.languageCode}" is not served (only en-US)`);
   const { maxBeamWidth } = engine.limits;
   if (config.beamWidth < 0 || config.beamWidth > maxBeamWidth) throw invalidArgument(field('beam_width'), `must be in [0, ${maxBeamWidth}]`);
-  const beamWidth = Math.max(1, config.beamWidth);
+  const beamWidth = config.beamWidth === 0 ? engine.options({}).beamWidth : config.beamWidth;
   if (config.maxAlternatives < 0 || config.maxAlternatives > beamWidth) throw invalidArgument(field('max_alternatives'), `must be in [0, beam_width = ${beamWidth}]`);
   let precision: Precision | undefined;
   if (config.modelPrecision === ModelPrecision.FP32) precision = 'fp32';

@@ -35,7 +35,8 @@ export class SpeechEngine {
   private readonly models = new Map<Precision, LoadedModel>();
   private readonly streams = new Set<StreamRecognizer>();
 
-  constructor(readonly modelDir: string, readonly defaultPrecision: Precision, readonly limits: SpeechLimits = DEFAULT_LIMITS, readonly endpointSilenceMs = DEFAULT_RECOGNIZER_OPTIONS.endpointSilenceMs) {}
+  /** `defaults` overrides DEFAULT_RECOGNIZER_OPTIONS for every request (a request's own settings win). */
+  constructor(readonly modelDir: string, readonly defaultPrecision: Precision, readonly limits: SpeechLimits = DEFAULT_LIMITS, private readonly defaults: Partial<RecognizerOptions> = {}) {}
 
   /** Load `<modelDir>/fp32` and, when present, `<modelDir>/int8`. */
   async load(): Promise<void> {
@@ -61,7 +62,7 @@ export class SpeechEngine {
   }
 
   options(partial: Partial<RecognizerOptions>): RecognizerOptions {
-    return { ...DEFAULT_RECOGNIZER_OPTIONS, endpointSilenceMs: this.endpointSilenceMs, ...partial };
+    return { ...DEFAULT_RECOGNIZER_OPTIONS, ...this.defaults, ...partial };
   }
 
   openStream(precision: Precision | undefined, encoding: AudioEncodingName, sampleRate: number, options: RecognizerOptions): StreamRecognizer {

@@ -22,8 +22,9 @@ export interface RecognizerOptions {
   maxSymbolsPerFrame: number;
 }
 
+/** Beam 4 is the default: 4 points better than greedy on AN4 dev at 1.7× its CPU (services/speech/README.md). */
 export const DEFAULT_RECOGNIZER_OPTIONS: RecognizerOptions = {
-  beamWidth: 1,
+  beamWidth: 4,
   maxAlternatives: 1,
   interimResults: true,
   wordTimeOffsets: false,

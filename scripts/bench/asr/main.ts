@@ -1,7 +1,7 @@
 // ASR benchmark: WER on the AN4 dev speakers held out of training and on the FSDD test split (index 0–4),
 // real-time factor (CPU time of this single-threaded process / audio time), latency from a 100 ms chunk's
 // arrival to its partial result, and fp32 vs int8 checkpoint size and WER.
-//   npm run bench:asr -- [--model models/speech] [--an4 ../shared/data/an4] [--fsdd ../shared/data/fsdd] [--beam 0] [--limit N] [--json]
+//   npm run bench:asr -- [--model models/speech] [--an4 ../shared/data/an4] [--fsdd ../shared/data/fsdd] [--beam 4] [--limit N] [--json]
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -15,7 +15,7 @@ const { values } = parseArgs({ options: {
   model: { type: 'string', default: 'models/speech' },
   an4: { type: 'string', default: DEFAULT_AN4_DIR },
   fsdd: { type: 'string', default: DEFAULT_FSDD_DIR },
-  beam: { type: 'string', default: '0' },
+  beam: { type: 'string', default: String(DEFAULT_RECOGNIZER_OPTIONS.beamWidth) },
   limit: { type: 'string' },
   json: { type: 'boolean', default: false },
 } });
@@ -24,7 +24,7 @@ const backend = await initBackend();
 const limit = values.limit ? Number(values.limit) : Infinity;
 const an4Dev = splitBySpeaker(an4Train(values.an4)).dev.slice(0, limit);
 const fsddTest = fsdd('test', values.fsdd).slice(0, limit);
-const options: RecognizerOptions = { ...DEFAULT_RECOGNIZER_OPTIONS, beamWidth: Math.max(1, Number(values.beam)) };
+const options: RecognizerOptions = { ...DEFAULT_RECOGNIZER_OPTIONS, beamWidth: Math.max(1, Number(values.beam)) }; // 1: greedy
 
 interface Scored { wer: number; cer: number; cpuSeconds: number; audioSeconds: number }
 

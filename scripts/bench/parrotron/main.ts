@@ -25,7 +25,7 @@ const { values } = parseArgs({ options: {
 const backend = await initBackend();
 const parrotron = loadParrotron(values.model);
 const recognizer = loadCheckpoint(values['speech-model']);
-const options = { ...DEFAULT_RECOGNIZER_OPTIONS, interimResults: false };
+const options = { ...DEFAULT_RECOGNIZER_OPTIONS, beamWidth: 1, interimResults: false }; // greedy, as services/parrotron/README.md measured
 const transcribe = (model: LoadedModel, samples: Float32Array) =>
   recognizeClip(model, encodeWav(samples, 16000), 'wav', 0, options).results.map((r) => r.alternatives[0].transcript).join(' ');
 

@@ -49,7 +49,8 @@ export type RecognitionConfig = Message<"nnsuite.speech.v1.RecognitionConfig"> &
   maxAlternatives: number;
 
   /**
-   * Beam width for the transducer beam search; 0 or 1 selects greedy decoding. At most 16.
+   * Beam width for the transducer beam search, at most 16; 1 selects greedy decoding, 0 the server's default
+   * (NNSUITE_SPEECH_BEAM_WIDTH, 4).
    *
    * @generated from field: int32 beam_width = 5;
    */
