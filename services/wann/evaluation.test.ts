@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'mocha';
 import { ACTIVATIONS, compile, forward, forwardWeights, topologicalOrder, type Genome } from './genome.js';
-import { accuracy, batchOf, ensembleScores, mnistAccuracies, mnistTask, type DigitStore } from './mnist16.js';
+import { accuracy, batchOf, deskew, ensembleScores, mnistAccuracies, mnistTask, SIDE, type DigitStore } from './mnist16.js';
 import { Innovations, mutate } from './mutation.js';
 import { serialEvaluator, workerEvaluator } from './population-evaluator.js';
 import { seededRandom } from './random.js';
@@ -104,7 +104,7 @@ describe('wann ensemble over shared weights', () => {
 describe('wann parallel evaluation', () => {
   const options = (population: number, generations: number): SearchOptions => ({
     population, generations, weights: SHARED_WEIGHTS, initialConnectionRate: 0.05,
-    rates: { insertNode: 1, addConnection: 3, changeActivation: 1 }, connectionObjectiveProbability: 0.8,
+    rates: { insertNode: 1, addConnection: 3, changeActivation: 1 }, mutationsPerChild: 1, connectionObjectiveProbability: 0.8,
     elite: 2, tournament: 3, speciesThreshold: 1, targetSpecies: 3, compatibility: { connectionCoefficient: 1, activationCoefficient: 0.5 }, seed: 5,
   });
 
@@ -148,5 +148,52 @@ describe('wann MNIST minibatches', () => {
     const whole = batchOf(train, [0, 1, 2]);
     assert.deepEqual([...whole.labels], [train.labels[0], train.labels[1], train.labels[2]]);
     assert.equal(whole.pixels[17][2], train.pixels[2 * 256 + 17]);
+  });
+});
+
+describe('wann MNIST deskewing', () => {
+  /** An image with one pixel lit per row at column x0 + slope·y, and its second central moment μ11. */
+  const stroke = (x0: number, slope: number) => {
+    const img = new Float32Array(SIDE * SIDE);
+    for (let y = 2; y < SIDE - 2; y++) img[y * SIDE + Math.round(x0 + slope * y)] = 1;
+    return img;
+  };
+  const moments = (img: Float32Array) => {
+    let m = 0, mx = 0, my = 0;
+    img.forEach((v, i) => { m += v; mx += (i % SIDE) * v; my += Math.floor(i / SIDE) * v; });
+    let mu11 = 0;
+    img.forEach((v, i) => (mu11 += ((i % SIDE) - mx / m) * (Math.floor(i / SIDE) - my / m) * v));
+    return { mass: m, mu11, cx: mx / m };
+  };
+
+  it('stands a slanted stroke upright and keeps its ink', () => {
+    for (const slope of [0.4, -0.3]) {
+      const img = stroke(slope > 0 ? 3 : 12, slope);
+      const before = moments(img);
+      deskew(img, 0);
+      const after = moments(img);
+      assert.ok(Math.abs(before.mu11) > 5, `the test stroke is slanted (μ11 ${before.mu11})`);
+      assert.ok(Math.abs(after.mu11) < 0.1 * Math.abs(before.mu11), `μ11 ${before.mu11} → ${after.mu11}`);
+      assert.ok(Math.abs(after.mass - before.mass) < 0.5, `ink ${before.mass} → ${after.mass}`);
+    }
+  });
+
+  it('leaves an upright stroke, and a blank image, as they are', () => {
+    const upright = stroke(7, 0), copy = upright.slice();
+    deskew(upright, 0);
+    assert.deepEqual([...upright], [...copy]);
+    const blank = new Float32Array(SIDE * SIDE);
+    deskew(blank, 0);
+    assert.ok(blank.every((v) => v === 0));
+  });
+
+  it('works on one image inside a store, leaving its neighbours alone', () => {
+    const store = new Float32Array(3 * SIDE * SIDE);
+    store.set(stroke(3, 0.4), SIDE * SIDE);
+    store.set(stroke(3, 0.4), 2 * SIDE * SIDE);
+    deskew(store, SIDE * SIDE);
+    assert.ok(Math.abs(moments(store.slice(SIDE * SIDE, 2 * SIDE * SIDE)).mu11) < 1);
+    assert.deepEqual([...store.slice(2 * SIDE * SIDE)], [...stroke(3, 0.4)]);
+    assert.ok(store.slice(0, SIDE * SIDE).every((v) => v === 0));
   });
 });

@@ -78,7 +78,6 @@ export const enabledConnections = (g: Genome): number => g.connections.filter((c
  */
 export interface Plan {
   inputSlots: number[];
-  biasSlots: number[];
   outputSlots: number[];
   stepSlot: Int32Array;
   stepActivation: Uint8Array;
@@ -106,57 +105,66 @@ export function compile(g: Genome): Plan {
     nodeStart[k + 1] = nodes.length;
   });
   return {
-    inputSlots: slotsOf('input'), biasSlots: slotsOf('bias'), outputSlots: slotsOf('output'),
+    inputSlots: slotsOf('input'), outputSlots: slotsOf('output'),
     stepSlot: Int32Array.from(steps, (id) => slot.get(id)!),
     stepActivation: Uint8Array.from(steps, (id) => ACTIVATIONS.indexOf(byId.get(id)!.activation)),
     sourceStart, sources: Int32Array.from(sources), nodeStart, nodes: Int32Array.from(nodes), size: order.length,
   };
 }
 
-/** out[b] = act(w · out[b]) for the activation with index `code` in ACTIVATIONS; one tight loop per case. */
-function activate(code: number, out: Float64Array, w: number): void {
-  const n = out.length;
+/** v[b] = act(w · v[b]) for b in [lo, hi), the activation with index `code` in ACTIVATIONS; one tight loop per case. */
+function activate(code: number, v: Float64Array, lo: number, hi: number, w: number): void {
   switch (ACTIVATIONS[code]) {
-    case 'linear': for (let b = 0; b < n; b++) out[b] = w * out[b]; break;
-    case 'step': for (let b = 0; b < n; b++) out[b] = w * out[b] > 0 ? 1 : 0; break;
-    case 'sin': for (let b = 0; b < n; b++) out[b] = Math.sin(Math.PI * w * out[b]); break;
-    case 'cos': for (let b = 0; b < n; b++) out[b] = Math.cos(Math.PI * w * out[b]); break;
-    case 'gaussian': for (let b = 0; b < n; b++) { const x = w * out[b]; out[b] = Math.exp(-(x * x) / 2); } break;
-    case 'tanh': for (let b = 0; b < n; b++) out[b] = Math.tanh(w * out[b]); break;
-    case 'sigmoid': for (let b = 0; b < n; b++) out[b] = (Math.tanh((w * out[b]) / 2) + 1) / 2; break;
-    case 'inverse': for (let b = 0; b < n; b++) out[b] = -w * out[b]; break;
-    case 'abs': for (let b = 0; b < n; b++) out[b] = Math.abs(w * out[b]); break;
-    case 'relu': for (let b = 0; b < n; b++) { const x = w * out[b]; out[b] = x > 0 ? x : 0; } break;
+    case 'linear': for (let b = lo; b < hi; b++) v[b] = w * v[b]; break;
+    case 'step': for (let b = lo; b < hi; b++) v[b] = w * v[b] > 0 ? 1 : 0; break;
+    case 'sin': for (let b = lo; b < hi; b++) v[b] = Math.sin(Math.PI * w * v[b]); break;
+    case 'cos': for (let b = lo; b < hi; b++) v[b] = Math.cos(Math.PI * w * v[b]); break;
+    case 'gaussian': for (let b = lo; b < hi; b++) { const x = w * v[b]; v[b] = Math.exp(-(x * x) / 2); } break;
+    case 'tanh': for (let b = lo; b < hi; b++) v[b] = Math.tanh(w * v[b]); break;
+    case 'sigmoid': for (let b = lo; b < hi; b++) v[b] = (Math.tanh((w * v[b]) / 2) + 1) / 2; break;
+    case 'inverse': for (let b = lo; b < hi; b++) v[b] = -w * v[b]; break;
+    case 'abs': for (let b = lo; b < hi; b++) v[b] = Math.abs(w * v[b]); break;
+    case 'relu': for (let b = lo; b < hi; b++) { const x = w * v[b]; v[b] = x > 0 ? x : 0; } break;
   }
 }
 
-function addInto(sum: Float64Array, v: Float64Array): void {
-  for (let b = 0; b < sum.length; b++) sum[b] += v[b];
-}
+/** Working memory reused across calls (one search evaluates many networks in a row): sums, then node values. */
+let scratch = new Float64Array(0);
 
 /**
  * Feed-forward passes over a batch, one per shared weight: node = act(w · Σ incoming activations).
  * `inputs[i]` holds input node i's values for the whole batch; returns, per weight, one array per output node.
+ * Computed node k's values live at [k·batch, (k+1)·batch) of one flat buffer, so no per-node arrays are made.
  */
 export function forwardWeights(plan: Plan, inputs: Float64Array[], batch: number, weights: readonly number[]): Float64Array[][] {
   if (inputs.length !== plan.inputSlots.length) throw new Error(`expected ${plan.inputSlots.length} inputs, got ${inputs.length}`);
-  const rows: Float64Array[] = new Array(plan.size);
-  plan.inputSlots.forEach((s, i) => (rows[s] = inputs[i]));
-  for (const s of plan.biasSlots) rows[s] = new Float64Array(batch).fill(1);
-  const steps = plan.stepSlot.length;
-  const sourceSums = Array.from({ length: steps }, (_, k) => {
-    const sum = new Float64Array(batch);
-    for (let j = plan.sourceStart[k]; j < plan.sourceStart[k + 1]; j++) addInto(sum, rows[plan.sources[j]]);
-    return sum;
-  });
-  return weights.map((w) => {
-    for (let k = 0; k < steps; k++) {
-      const out = sourceSums[k].slice();
-      for (let j = plan.nodeStart[k]; j < plan.nodeStart[k + 1]; j++) addInto(out, rows[plan.nodes[j]]);
-      activate(plan.stepActivation[k], out, w);
-      rows[plan.stepSlot[k]] = out;
+  const steps = plan.stepSlot.length, cells = steps * batch;
+  const inputOf = new Int32Array(plan.size).fill(-1), stepOf = new Int32Array(plan.size).fill(-1);
+  plan.inputSlots.forEach((s, i) => (inputOf[s] = i));
+  plan.stepSlot.forEach((s, k) => (stepOf[s] = k));
+  if (scratch.length < 2 * cells) scratch = new Float64Array(2 * cells);
+  const sums = scratch.subarray(0, cells), values = scratch.subarray(cells, 2 * cells);
+  sums.fill(0);
+  for (let k = 0; k < steps; k++) {
+    const o = k * batch;
+    for (let j = plan.sourceStart[k]; j < plan.sourceStart[k + 1]; j++) {
+      const i = inputOf[plan.sources[j]];
+      if (i < 0) for (let b = 0; b < batch; b++) sums[o + b] += 1; // bias
+      else { const row = inputs[i]; for (let b = 0; b < batch; b++) sums[o + b] += row[b]; }
     }
-    return plan.outputSlots.map((s) => rows[s]);
+  }
+  const from = Int32Array.from(plan.nodes, (s) => stepOf[s] * batch);
+  return weights.map((w) => {
+    values.set(sums);
+    for (let k = 0; k < steps; k++) {
+      const o = k * batch;
+      for (let j = plan.nodeStart[k]; j < plan.nodeStart[k + 1]; j++) {
+        const r = from[j];
+        for (let b = 0; b < batch; b++) values[o + b] += values[r + b];
+      }
+      activate(plan.stepActivation[k], values, o, o + batch, w);
+    }
+    return plan.outputSlots.map((s) => values.slice(stepOf[s] * batch, (stepOf[s] + 1) * batch));
   });
 }
 

