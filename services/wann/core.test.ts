@@ -5,7 +5,7 @@ import { ACTIVATIONS, checkGenome, compile, forward, type Genome } from './genom
 import { addConnection, changeActivation, Innovations, insertNode, mutate } from './mutation.js';
 import { dominates, paretoFronts, paretoRank } from './pareto.js';
 import { seededRandom } from './random.js';
-import { minimalGenome, searchWann, type WannTask } from './search.js';
+import { minimalGenome, searchWann, type SearchOptions, type WannTask } from './search.js';
 import { compatibilityDistance, speciate } from './species.js';
 
 // in0, in1, bias(2), out(3); hidden 4 (relu): in0→4, in1→4, 4→3, bias→3.
@@ -110,16 +110,36 @@ describe('wann Pareto ranking and speciation', () => {
 });
 
 describe('wann search', () => {
+  const options = (generations: number, start?: Genome): SearchOptions => ({
+    population: 24, generations, weights: [-2, -1, -0.5, 0.5, 1, 2], initialConnectionRate: 0.5,
+    rates: { insertNode: 1, addConnection: 2, changeActivation: 1 }, connectionObjectiveProbability: 0.8,
+    elite: 2, tournament: 2, finalists: 3, speciesThreshold: 0.5, targetSpecies: 3, compatibility: { connectionCoefficient: 1, activationCoefficient: 0.5 }, seed: 1, start,
+  });
+
   it('keeps the best swing-up return (elitism on Pareto rank 0) and returns a valid champion', async () => {
-    const task = swingUpTask(2, 200, 1);
-    const { history, champion } = await searchWann(task, {
-      population: 24, generations: 6, weights: [-2, -1, -0.5, 0.5, 1, 2], initialConnectionRate: 0.5,
-      rates: { insertNode: 1, addConnection: 2, changeActivation: 1 }, connectionObjectiveProbability: 0.8,
-      elite: 2, tournament: 2, speciesThreshold: 0.5, targetSpecies: 3, compatibility: { connectionCoefficient: 1, activationCoefficient: 0.5 }, seed: 1,
-    });
+    const { history, champion, finalists } = await searchWann(swingUpTask(2, 200, 1), options(6));
     assert.equal(history.length, 6);
     assert.ok(history.at(-1)!.bestMean >= history[0].bestMean, `${history[0].bestMean} → ${history.at(-1)!.bestMean}`);
     checkGenome(champion.genome);
+    assert.ok(finalists.length >= 1 && finalists.length <= 3 && new Set(finalists).size === finalists.length, 'distinct champions of the last 3 generations');
+    assert.ok(finalists.includes(champion.genome));
+  });
+
+  it('continues from a given network: it is in the first population and new genes are numbered after its own', async () => {
+    const start = handBuilt();
+    const seen: Genome[] = [];
+    const task = swingUpTask(1, 50, 1);
+    await searchWann({ ...task, inputs: 2, outputs: 1 }, options(2, start), {
+      evaluator: { evaluate: async (genomes) => (seen.push(...genomes), genomes.map(() => [0, 0, 0, 0, 0, 0])), close: async () => {} },
+    });
+    assert.equal(seen[0], start);
+    for (const g of seen) {
+      checkGenome(g);
+      for (const c of g.connections) if (!start.connections.some((s) => s.from === c.from && s.to === c.to)) assert.ok(c.innovation > 4, `new gene ${c.from}>${c.to} numbered ${c.innovation}`);
+      for (const n of g.nodes) if (!start.nodes.some((s) => s.id === n.id)) assert.ok(n.id > 4, `new node ${n.id}`);
+    }
+    const grown = Innovations.after(start);
+    assert.deepEqual([grown.next, grown.nextNode, grown.connection(0, 4), grown.connection(4, 0)], [5, 5, 0, 5]);
   });
 
   it('cart physics: a pole at rest upright stays; hanging down it is stable', () => {

@@ -105,7 +105,7 @@ describe('wann parallel evaluation', () => {
   const options = (population: number, generations: number): SearchOptions => ({
     population, generations, weights: SHARED_WEIGHTS, initialConnectionRate: 0.05,
     rates: { insertNode: 1, addConnection: 3, changeActivation: 1 }, connectionObjectiveProbability: 0.8,
-    elite: 2, tournament: 3, speciesThreshold: 1, targetSpecies: 3, compatibility: { connectionCoefficient: 1, activationCoefficient: 0.5 }, seed: 5,
+    elite: 2, tournament: 3, finalists: 4, speciesThreshold: 1, targetSpecies: 3, compatibility: { connectionCoefficient: 1, activationCoefficient: 0.5 }, seed: 5,
   });
 
   it('worker threads and the serial evaluator give identical scores and identical searches', async () => {

@@ -1,7 +1,7 @@
 // The paper's read-out of a found network (Table / Fig. 5): performance at each shared weight, of the
 // ensemble over the weights, and after tuning the single shared weight (chosen on training data only).
 import { rollout, startStates } from './cartpole.js';
-import { compile, enabledConnections, forward, type Genome } from './genome.js';
+import { compile, enabledConnections, forward, type Genome, type Plan } from './genome.js';
 import { accuracy, mnistAccuracies, type Digits } from './mnist16.js';
 
 /** Fine grid the single shared weight is tuned over (0 excluded: it zeroes every connection). */
@@ -17,6 +17,24 @@ export interface FinalEvaluation {
   hiddenNodes: number;
 }
 
+const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
+
+/**
+ * The finalist reported: the one with the best mean performance over the weight series on the tuning data
+ * (training images / the search's episodes), not on the single minibatch that made it a generation's best.
+ */
+export function pickFinalist(finalists: Genome[], score: (plan: Plan) => number): Genome {
+  const scores = finalists.map((g) => score(compile(g)));
+  return finalists[scores.indexOf(Math.max(...scores))];
+}
+
+/** Mean training accuracy over the weights (MNIST) or mean return on the search's episodes (swing-up). */
+export const mnistScore = (tuneOn: Digits, weights: number[]) => (plan: Plan): number => mean(mnistAccuracies(plan, tuneOn, weights).perWeight);
+export const swingUpScore = (weights: number[], steps: number, trials: number, searchSeed: number) => {
+  const tune = startStates(trials, searchSeed);
+  return (plan: Plan): number => mean(weights.map((w) => rollout(plan, w, tune, steps)));
+};
+
 const structure = (g: Genome) => ({ connections: enabledConnections(g), hiddenNodes: g.nodes.filter((n) => n.kind === 'hidden').length });
 
 export function evaluateMnist(g: Genome, weights: number[], tuneOn: Digits, test: Digits): FinalEvaluation {
@@ -29,7 +47,7 @@ export function evaluateMnist(g: Genome, weights: number[], tuneOn: Digits, test
     return a > best.acc ? { w, acc: a } : best;
   }, { w: weights[0], acc: -1 }).w;
   return {
-    perWeight, mean: perWeight.reduce((s, p) => s + p.value, 0) / perWeight.length, ensemble: onTest.ensemble,
+    perWeight, mean: mean(perWeight.map((p) => p.value)), ensemble: onTest.ensemble,
     tunedWeight, tuned: accuracyAt(test, tunedWeight), ...structure(g),
   };
 }
@@ -44,7 +62,7 @@ export function evaluateSwingUp(g: Genome, weights: number[], steps: number, tri
     return r > best.r ? { w, r } : best;
   }, { w: weights[0], r: -Infinity }).w;
   return {
-    perWeight, mean: perWeight.reduce((s, p) => s + p.value, 0) / perWeight.length,
+    perWeight, mean: mean(perWeight.map((p) => p.value)),
     tunedWeight, tuned: rollout(plan, tunedWeight, test, steps), ...structure(g),
   };
 }

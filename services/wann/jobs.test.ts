@@ -58,6 +58,21 @@ describe('wann.search job type', () => {
     assert.throws(() => job.validate({ workers: -1 }), (e: unknown) => e instanceof JobSpecError && e.field === 'workers');
   });
 
+  it('continues from an earlier search\'s best network; a missing or mismatched one is a spec error', async () => {
+    const spec = { task: 'swingup', population: 6, generations: 2, trials: 1, steps: 50 };
+    const first = context().ctx;
+    await job.run(job.validate(spec), first);
+    const saved = path.join(first.artifactDir, 'best-network.json');
+    const result = await job.run(job.validate({ ...spec, startFrom: saved, seed: 2 }), context().ctx);
+    // Every operator keeps or adds enabled connections, so every descendant has at least the start's.
+    assert.ok(result.evaluation.connections >= JSON.parse(readFileSync(saved, 'utf8')).evaluation.connections);
+    const refused = (startFrom: string, task: string, reason: RegExp) => assert.rejects(job.run(job.validate({ ...spec, task, startFrom }), context().ctx),
+      (e: unknown) => e instanceof JobSpecError && e.field === 'startFrom' && reason.test(e.reason));
+    await refused(path.join(first.artifactDir, 'nothing.json'), 'swingup', /ENOENT/);
+    await refused(path.join(first.artifactDir, 'best-network.svg'), 'swingup', /JSON/);
+    if (existsSync(MNIST_DIR)) await refused(saved, 'mnist16', /task swingup, not mnist16/);
+  });
+
   it('ends after the generation that passes the time budget', async () => {
     const result = await job.run(job.validate({ task: 'swingup', population: 4, generations: 50, steps: 20, minutes: 1e-7 }), context().ctx);
     assert.equal(result.history.length, 1);

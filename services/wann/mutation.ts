@@ -7,6 +7,12 @@ import { pick, type Rng } from './random.js';
 export class Innovations {
   private readonly known = new Map<string, number>();
   constructor(public next = 0, public nextNode = 0) {}
+  /** Numbering that continues after an existing genome's innovations and node ids (a search resumed from it). */
+  static after(g: Genome): Innovations {
+    const innovations = new Innovations(Math.max(-1, ...g.connections.map((c) => c.innovation)) + 1, Math.max(...g.nodes.map((n) => n.id)) + 1);
+    for (const c of g.connections) innovations.known.set(`${c.from}>${c.to}`, c.innovation);
+    return innovations;
+  }
   connection(from: number, to: number): number {
     const key = `${from}>${to}`;
     let n = this.known.get(key);

@@ -1,15 +1,16 @@
 // `wann.search`: a WANN topology search on MNIST 16×16 or the swing-up cart-pole as a training job. Metrics
 // per generation; artifacts: best-network.json (genome + final evaluation), best-network.svg, results.json.
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { JobContext, JobType } from '../ml/job-type.js';
+import { JobSpecError, type JobContext, type JobType } from '../ml/job-type.js';
 import { asObject, choice, numberField, numberList, optionalString } from '../studies/spec-fields.js';
 import { drawNetwork } from './draw.js';
-import { evaluateMnist, evaluateSwingUp, type FinalEvaluation } from './final-eval.js';
+import { checkGenome, type Genome } from './genome.js';
+import { evaluateMnist, evaluateSwingUp, mnistScore, pickFinalist, swingUpScore, type FinalEvaluation } from './final-eval.js';
 import { allOf, batchOf, loadDigits, MNIST_DIR } from './mnist16.js';
 import { serialEvaluator, workerEvaluator } from './population-evaluator.js';
 import { buildTask, type TaskSource } from './task-source.js';
-import { searchWann, SHARED_WEIGHTS, type GenerationReport, type SearchOptions } from './search.js';
+import { searchWann, SHARED_WEIGHTS, type GenerationReport, type SearchOptions, type WannTask } from './search.js';
 
 export const TASKS = ['mnist16', 'swingup'] as const;
 
@@ -32,9 +33,11 @@ export interface WannSearchSpec {
   workers: number;
   /** Wall-clock budget of the search in minutes (0 = none): it stops after the generation that passes it. */
   minutes: number;
+  /** A best-network.json of an earlier search on the same task: the search continues from its genome. */
+  startFrom?: string;
 }
 
-const KNOWN = ['task', 'datasetDir', 'population', 'generations', 'weights', 'seed', 'trainExamples', 'batch', 'testExamples', 'trials', 'steps', 'initialConnectionRate', 'workers', 'minutes'];
+const KNOWN = ['task', 'datasetDir', 'population', 'generations', 'weights', 'seed', 'trainExamples', 'batch', 'testExamples', 'trials', 'steps', 'initialConnectionRate', 'workers', 'minutes', 'startFrom'];
 
 export function validateWannSpec(raw: unknown): WannSearchSpec {
   const input = asObject(raw, KNOWN);
@@ -54,6 +57,7 @@ export function validateWannSpec(raw: unknown): WannSearchSpec {
     initialConnectionRate: numberField(input, 'initialConnectionRate', { default: task === 'mnist16' ? 0.1 : 0.5, min: 0, max: 1 }),
     workers: numberField(input, 'workers', { default: 0, min: 0, max: 64, integer: true }),
     minutes: numberField(input, 'minutes', { default: 0, min: 0, max: 10000 }),
+    startFrom: optionalString(input, 'startFrom'),
   };
 }
 
@@ -63,8 +67,30 @@ export function searchOptions(spec: WannSearchSpec): SearchOptions {
     initialConnectionRate: spec.initialConnectionRate,
     rates: { insertNode: 1, addConnection: 3, changeActivation: 1 },
     connectionObjectiveProbability: 0.8, elite: Math.max(1, Math.round(spec.population / 16)), tournament: 4,
-    speciesThreshold: 1, targetSpecies: Math.max(1, Math.round(spec.population / 16)), compatibility: { connectionCoefficient: 1, activationCoefficient: 0.5 },
+    finalists: 32, speciesThreshold: 1, targetSpecies: Math.max(1, Math.round(spec.population / 16)), compatibility: { connectionCoefficient: 1, activationCoefficient: 0.5 },
   };
+}
+
+/** The genome of an earlier search's best-network.json, checked to fit this task (read when the job runs). */
+export async function loadStartGenome(file: string, spec: WannSearchSpec, task: WannTask): Promise<Genome> {
+  const fail = (reason: string) => new JobSpecError('startFrom', `${file}: ${reason}`);
+  let saved: { task?: string; genome?: Genome };
+  try {
+    saved = JSON.parse(await readFile(file, 'utf8'));
+  } catch (e) {
+    throw fail(e instanceof Error ? e.message : String(e));
+  }
+  if (saved.task !== spec.task) throw fail(`a network for task ${saved.task}, not ${spec.task}`);
+  const g = saved.genome;
+  if (!g || !Array.isArray(g.nodes) || !Array.isArray(g.connections)) throw fail('no genome in it');
+  try {
+    checkGenome(g);
+  } catch (e) {
+    throw fail(e instanceof Error ? e.message : String(e));
+  }
+  const count = (kind: string) => g.nodes.filter((n) => n.kind === kind).length;
+  if (count('input') !== task.inputs || count('output') !== task.outputs || count('bias') !== 1) throw fail(`not a network with ${task.inputs} inputs, a bias and ${task.outputs} outputs`);
+  return g;
 }
 
 export interface WannSearchResult extends Record<string, unknown> {
@@ -81,22 +107,25 @@ export async function runWannSearch(spec: WannSearchSpec, ctx: Pick<JobContext, 
     ? { kind: 'mnist16', train, batch: spec.batch, seed: spec.seed }
     : { kind: 'swingup', trials: spec.trials, steps: spec.steps, seed: spec.seed };
   const task = buildTask(source);
+  const start = spec.startFrom === undefined ? undefined : await loadStartGenome(spec.startFrom, spec, task);
   const evaluator = spec.workers > 0 ? workerEvaluator(source, spec.workers) : serialEvaluator(task);
-  const { champion, history } = await searchWann(task, searchOptions(spec), {
+  const { finalists, history } = await searchWann(task, { ...searchOptions(spec), start }, {
     signal: ctx.signal, evaluator, deadline: spec.minutes > 0 ? Date.now() + spec.minutes * 60_000 : undefined,
     onGeneration: async (r) => {
       await ctx.reportMetrics({ best_mean: r.bestMean, best_max: r.bestMax, mean_of_means: r.meanOfMeans, champion_connections: r.championConnections, species: r.species }, r.generation);
       await ctx.reportProgress((r.generation + 1) / spec.generations);
     },
   }).finally(() => evaluator.close());
-  // The single weight is tuned on (up to 10,000) training images, never on the test set.
-  const evaluation = train
-    ? evaluateMnist(champion.genome, spec.weights, batchOf(train, Array.from({ length: Math.min(train.n, 10000) }, (_, i) => i)), allOf(loadDigits(dir, 't10k', spec.testExamples)))
-    : evaluateSwingUp(champion.genome, spec.weights, spec.steps, spec.trials, spec.seed);
+  // The finalist is picked, and the single weight tuned, on (up to 10,000) training images, never on the test set.
+  const tuneOn = train && batchOf(train, Array.from({ length: Math.min(train.n, 10000) }, (_, i) => i));
+  const genome = pickFinalist(finalists, tuneOn ? mnistScore(tuneOn, spec.weights) : swingUpScore(spec.weights, spec.steps, spec.trials, spec.seed));
+  const evaluation = tuneOn
+    ? evaluateMnist(genome, spec.weights, tuneOn, allOf(loadDigits(dir, 't10k', spec.testExamples)))
+    : evaluateSwingUp(genome, spec.weights, spec.steps, spec.trials, spec.seed);
   const unit = spec.task === 'mnist16' ? 'test accuracy' : 'return';
   await mkdir(ctx.artifactDir, { recursive: true });
-  await writeFile(path.join(ctx.artifactDir, 'best-network.json'), JSON.stringify({ task: spec.task, genome: champion.genome, evaluation }, null, 1));
-  await writeFile(path.join(ctx.artifactDir, 'best-network.svg'), drawNetwork(champion.genome,
+  await writeFile(path.join(ctx.artifactDir, 'best-network.json'), JSON.stringify({ task: spec.task, genome, evaluation }, null, 1));
+  await writeFile(path.join(ctx.artifactDir, 'best-network.svg'), drawNetwork(genome,
     `${spec.task}: ${evaluation.connections} connections, ${unit} mean over weights ${evaluation.mean.toFixed(3)}, tuned w=${evaluation.tunedWeight} ${evaluation.tuned.toFixed(3)}`));
   const { datasetDir: _d, ...meta } = spec;
   await writeFile(path.join(ctx.artifactDir, 'results.json'), JSON.stringify({ spec: meta, evaluation, history }, null, 1));

@@ -35,6 +35,10 @@ export interface SearchOptions {
   targetSpecies: number;
   compatibility: Compatibility;
   seed: number;
+  /** How many recent generations' champions the search returns as finalists (a final pick re-scores them). */
+  finalists: number;
+  /** Continue from this network (e.g. an earlier search's champion): the first population is it and its mutants. */
+  start?: Genome;
 }
 
 export interface Scored {
@@ -93,16 +97,23 @@ export interface SearchHooks {
   deadline?: number;
 }
 
-/** Runs the search; returns the champion (best mean performance over the weights, last evaluation). */
-export async function searchWann(task: WannTask, o: SearchOptions, hooks: SearchHooks = {}): Promise<{ champion: Scored; history: GenerationReport[] }> {
+/**
+ * Runs the search; returns the champion (best mean performance over the weights, last evaluation) and the
+ * distinct champions of the last `o.finalists` generations: one minibatch flatters a lucky genome, so the
+ * caller can re-score these on more data, as the paper's code re-tests a new best over many trials.
+ */
+export async function searchWann(task: WannTask, o: SearchOptions, hooks: SearchHooks = {}): Promise<{ champion: Scored; finalists: Genome[]; history: GenerationReport[] }> {
   const rng = seededRandom(o.seed);
   const evaluator = hooks.evaluator ?? serialEvaluator(task);
-  const innovations = new Innovations(0, task.inputs + 1 + task.outputs);
-  let population = Array.from({ length: o.population }, () => minimalGenome(task, o.initialConnectionRate, rng, innovations));
+  const innovations = o.start ? Innovations.after(o.start) : new Innovations(0, task.inputs + 1 + task.outputs);
+  let population = Array.from({ length: o.population }, (_, i) => (!o.start
+    ? minimalGenome(task, o.initialConnectionRate, rng, innovations)
+    : i === 0 ? o.start : mutate(o.start, rng, innovations, o.rates)));
   let representatives: Genome[] = [];
   let threshold = o.speciesThreshold;
   const history: GenerationReport[] = [];
   let champion: Scored | undefined;
+  const recent: Genome[] = [];
   for (let gen = 0; gen < o.generations; gen++) {
     if (hooks.signal?.aborted) throw new Error('search cancelled');
     const performance = await evaluator.evaluate(population, o.weights, gen);
@@ -113,6 +124,8 @@ export async function searchWann(task: WannTask, o: SearchOptions, hooks: Search
     const byRank = scores.map((_, i) => i).sort((a, b) => rank[a] - rank[b]);
     const best = scores.reduce((a, b) => (b.mean > a.mean ? b : a));
     champion = best;
+    recent.push(best.genome);
+    if (recent.length > o.finalists) recent.shift();
     const sp = speciate(population, representatives, threshold, o.compatibility);
     const speciesCount = new Set(sp.species).size;
     // NEAT's dynamic threshold: random sparse starts are all far apart, and one species per genome selects nothing.
@@ -151,5 +164,5 @@ export async function searchWann(task: WannTask, o: SearchOptions, hooks: Search
     representatives = [...members.entries()].map(([, idx]) => population[idx[0]]);
     population = next;
   }
-  return { champion: champion!, history };
+  return { champion: champion!, finalists: [...new Set(recent)], history };
 }
