@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'mocha';
 import { stepCart, swingUpTask } from './cartpole.js';
-import { ACTIVATIONS, checkGenome, compile, forward, type Genome } from './genome.js';
+import { ACTIVATIONS, checkGenome, compile, forward, pack, unpack, type Genome } from './genome.js';
 import { addConnection, changeActivation, Innovations, insertNode, mutate } from './mutation.js';
 import { dominates, paretoFronts, paretoRank } from './pareto.js';
 import { seededRandom } from './random.js';
@@ -51,17 +51,21 @@ describe('wann genome and shared-weight evaluation', () => {
 });
 
 describe('wann mutations', () => {
-  it('keep networks acyclic and valid over many random mutations', () => {
+  it('keep networks acyclic and valid over many random mutations, and never change the parent', () => {
     const rng = seededRandom(3);
     const task = { inputs: 4, outputs: 2, outputActivation: 'linear' } as WannTask;
     const innovations = new Innovations(0, 7);
     let g = minimalGenome(task, 0.3, rng, innovations);
     for (let i = 0; i < 400; i++) {
-      g = mutate(g, rng, innovations, { insertNode: 1, addConnection: 2, changeActivation: 1 });
-      checkGenome(g);
+      const parent = JSON.stringify(g);
+      const child = mutate(g, rng, innovations, { insertNode: 1, addConnection: 2, changeActivation: 1 });
+      assert.equal(JSON.stringify(g), parent, 'children share unchanged genes, so the parent must stay as it was');
+      checkGenome((g = child));
     }
     assert.ok(g.nodes.some((n) => n.kind === 'hidden'));
     assert.ok(g.connections.filter((c) => c.enabled).length > 10);
+    // The packed form sent to worker threads compiles to the same plan.
+    assert.deepEqual(compile(unpack(pack(g))), compile(g));
   });
 
   it('insert node splits a connection: the old one disabled, two new ones through a hidden node', () => {

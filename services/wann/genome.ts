@@ -29,26 +29,25 @@ export interface Genome {
 
 /** Node ids in an order where every enabled connection goes from an earlier to a later node; throws on a cycle. */
 export function topologicalOrder(g: Genome): number[] {
-  const indegree = new Map<number, number>(g.nodes.map((n) => [n.id, 0]));
-  const out = new Map<number, number[]>(g.nodes.map((n) => [n.id, []]));
-  for (const c of g.connections) {
-    if (!c.enabled) continue;
-    indegree.set(c.to, (indegree.get(c.to) ?? 0) + 1);
-    out.get(c.from)?.push(c.to);
+  const index = new Map(g.nodes.map((n, i) => [n.id, i]));
+  const enabled = g.connections.filter((c) => c.enabled);
+  // Outgoing edges in CSR form over node positions: targets of node i are at [start[i], start[i + 1]).
+  const start = new Int32Array(g.nodes.length + 1), indegree = new Int32Array(g.nodes.length);
+  for (const c of enabled) {
+    start[index.get(c.from)! + 1]++;
+    indegree[index.get(c.to)!]++;
   }
-  const ready = g.nodes.filter((n) => indegree.get(n.id) === 0).map((n) => n.id);
-  const order: number[] = [];
+  for (let i = 0; i < g.nodes.length; i++) start[i + 1] += start[i];
+  const fill = start.slice(0, -1), targets = new Int32Array(enabled.length);
+  for (const c of enabled) targets[fill[index.get(c.from)!]++] = index.get(c.to)!;
+  const ready: number[] = [];
+  for (let i = 0; i < g.nodes.length; i++) if (indegree[i] === 0) ready.push(i);
   for (let head = 0; head < ready.length; head++) {
-    const id = ready[head];
-    order.push(id);
-    for (const to of out.get(id)!) {
-      const d = indegree.get(to)! - 1;
-      indegree.set(to, d);
-      if (d === 0) ready.push(to);
-    }
+    const i = ready[head];
+    for (let j = start[i]; j < start[i + 1]; j++) if (--indegree[targets[j]] === 0) ready.push(targets[j]);
   }
-  if (order.length !== g.nodes.length) throw new Error('genome has a cycle');
-  return order;
+  if (ready.length !== g.nodes.length) throw new Error('genome has a cycle');
+  return ready.map((i) => g.nodes[i].id);
 }
 
 /** Structural checks: unique node ids, connections between existing nodes, none into inputs/bias, acyclic. */
@@ -67,6 +66,41 @@ export function checkGenome(g: Genome): void {
   }
   topologicalOrder(g);
 }
+
+/**
+ * What evaluation needs of a genome, in typed arrays (cheap to post to a worker thread, unlike thousands of
+ * small objects): nodes with kinds and activations as indices, and the enabled connections.
+ */
+export interface PackedGenome {
+  ids: Int32Array;
+  kinds: Uint8Array;
+  activations: Uint8Array;
+  from: Int32Array;
+  to: Int32Array;
+}
+
+const KINDS: readonly NodeKind[] = ['input', 'bias', 'output', 'hidden'];
+
+export function pack(g: Genome): PackedGenome {
+  const n = g.nodes.length, ids = new Int32Array(n), kinds = new Uint8Array(n), activations = new Uint8Array(n);
+  g.nodes.forEach((node, i) => {
+    ids[i] = node.id;
+    kinds[i] = KINDS.indexOf(node.kind);
+    activations[i] = ACTIVATIONS.indexOf(node.activation);
+  });
+  const enabled = g.connections.filter((c) => c.enabled), from = new Int32Array(enabled.length), to = new Int32Array(enabled.length);
+  enabled.forEach((c, i) => {
+    from[i] = c.from;
+    to[i] = c.to;
+  });
+  return { ids, kinds, activations, from, to };
+}
+
+/** The genome back, with the same nodes (in order) and enabled connections; innovation numbers are not kept. */
+export const unpack = (p: PackedGenome): Genome => ({
+  nodes: Array.from(p.ids, (id, i) => ({ id, kind: KINDS[p.kinds[i]], activation: ACTIVATIONS[p.activations[i]] })),
+  connections: Array.from(p.from, (from, i) => ({ from, to: p.to[i], enabled: true, innovation: -1 })),
+});
 
 export const enabledConnections = (g: Genome): number => g.connections.filter((c) => c.enabled).length;
 

@@ -24,16 +24,17 @@ export class Innovations {
   }
 }
 
-const clone = (g: Genome): Genome => ({ nodes: g.nodes.map((n) => ({ ...n })), connections: g.connections.map((c) => ({ ...c })) });
+// Genes are never changed in place: a child shares its parent's unchanged node and connection objects and
+// gets new objects for the ones it changes, so making a child costs two array copies, not a deep copy.
+const clone = (g: Genome): Genome => ({ nodes: [...g.nodes], connections: [...g.connections] });
 
 /** Split an enabled connection a→b into a→new→b; the old one is disabled (NEAT). */
 export function insertNode(g: Genome, rng: Rng, innovations: Innovations): Genome {
   const enabled = g.connections.filter((c) => c.enabled);
   if (!enabled.length) return g;
   const out = clone(g);
-  const chosen = pick(rng, enabled).innovation;
-  const split = out.connections.find((c) => c.innovation === chosen)!;
-  split.enabled = false;
+  const split = pick(rng, enabled);
+  out.connections[out.connections.indexOf(split)] = { ...split, enabled: false };
   const id = innovations.node();
   out.nodes.push({ id, kind: 'hidden', activation: pick(rng, ACTIVATIONS) });
   out.connections.push({ from: split.from, to: id, enabled: true, innovation: innovations.connection(split.from, id) });
@@ -47,7 +48,6 @@ export function insertNode(g: Genome, rng: Rng, innovations: Innovations): Genom
  */
 export function addConnection(g: Genome, rng: Rng, innovations: Innovations, tries = 20): Genome {
   const rank = new Map(topologicalOrder(g).map((id, i) => [id, i]));
-  const existing = new Set(g.connections.map((c) => `${c.from}>${c.to}`));
   const sources = g.nodes.filter((n) => n.kind !== 'output');
   const targets = g.nodes.filter((n) => n.kind === 'output' || n.kind === 'hidden');
   for (let t = 0; t < tries; t++) {
@@ -58,7 +58,8 @@ export function addConnection(g: Genome, rng: Rng, innovations: Innovations, tri
       if (to.kind !== 'hidden' || from.kind === 'input' || from.kind === 'bias') continue;
       [from, to] = [to, from];
     }
-    if (existing.has(`${from.id}>${to.id}`)) continue;
+    const a = from.id, b = to.id;
+    if (g.connections.some((c) => c.from === a && c.to === b)) continue;
     const out = clone(g);
     out.connections.push({ from: from.id, to: to.id, enabled: true, innovation: innovations.connection(from.id, to.id) });
     return out;
@@ -71,9 +72,8 @@ export function changeActivation(g: Genome, rng: Rng, outputsToo = false): Genom
   const candidates = g.nodes.filter((n) => n.kind === 'hidden' || (outputsToo && n.kind === 'output'));
   if (!candidates.length) return g;
   const out = clone(g);
-  const chosen = pick(rng, candidates).id;
-  const node = out.nodes.find((n) => n.id === chosen)!;
-  node.activation = pick(rng, ACTIVATIONS.filter((a) => a !== node.activation));
+  const node = pick(rng, candidates);
+  out.nodes[out.nodes.indexOf(node)] = { ...node, activation: pick(rng, ACTIVATIONS.filter((a) => a !== node.activation)) };
   return out;
 }
 

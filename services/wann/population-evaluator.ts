@@ -3,7 +3,7 @@
 // the population is cut into chunks handed to whichever worker is free, and results go back by index.
 import { Worker } from 'node:worker_threads';
 import type { EvaluationRequest } from './evaluation-worker.js';
-import { compile, type Genome } from './genome.js';
+import { compile, pack, type Genome } from './genome.js';
 import type { WannTask } from './search.js';
 import type { TaskSource } from './task-source.js';
 
@@ -56,7 +56,7 @@ export function workerEvaluator(source: TaskSource, workers: number): Population
       await Promise.all(pool.map(async (worker) => {
         while (next < chunks.length) {
           const start = chunks[next++];
-          const performance = await run(worker, { id: nextId++, genomes: genomes.slice(start, start + size), weights, generation });
+          const performance = await run(worker, { id: nextId++, genomes: genomes.slice(start, start + size).map(pack), weights, generation });
           performance.forEach((p, k) => (results[start + k] = p));
         }
       }));
