@@ -35,7 +35,7 @@ describe('wann genome and shared-weight evaluation', () => {
     }
   });
 
-  it('rejects cycles and connections into inputs', () => {
+  it('rejects cycles, connections into inputs, unknown activations and missing innovation numbers', () => {
     const cyclic = handBuilt();
     cyclic.nodes.push({ id: 5, kind: 'hidden', activation: 'sin' });
     cyclic.connections.push({ from: 4, to: 5, enabled: true, innovation: 5 }, { from: 5, to: 4, enabled: true, innovation: 6 });
@@ -43,6 +43,12 @@ describe('wann genome and shared-weight evaluation', () => {
     const intoInput = handBuilt();
     intoInput.connections.push({ from: 4, to: 0, enabled: true, innovation: 7 });
     assert.throws(() => checkGenome(intoInput), /into input/);
+    const unknown = handBuilt();
+    unknown.nodes[4] = { id: 4, kind: 'hidden', activation: 'swish' as Genome['nodes'][number]['activation'] };
+    assert.throws(() => checkGenome(unknown), /node 4: unknown activation swish/);
+    const unnumbered = handBuilt();
+    delete (unnumbered.connections[0] as Partial<Genome['connections'][number]>).innovation;
+    assert.throws(() => checkGenome(unnumbered), /0->4: innovation undefined/);
   });
 
   it('has the ten activations of the paper', () => {

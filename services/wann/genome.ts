@@ -6,7 +6,8 @@ export const ACTIVATIONS = ['linear', 'step', 'sin', 'cos', 'gaussian', 'tanh', 
 export type Activation = (typeof ACTIVATIONS)[number];
 // Definitions (applied to w·Σ inputs): `activate` below; sin/cos take π·x, sigmoid is (tanh(x/2)+1)/2, inverse is −x.
 
-export type NodeKind = 'input' | 'bias' | 'output' | 'hidden';
+const KINDS = ['input', 'bias', 'output', 'hidden'] as const;
+export type NodeKind = (typeof KINDS)[number];
 
 export interface WannNode {
   id: number;
@@ -50,12 +51,21 @@ export function topologicalOrder(g: Genome): number[] {
   return ready.map((i) => g.nodes[i].id);
 }
 
-/** Structural checks: unique node ids, connections between existing nodes, none into inputs/bias, acyclic. */
+/**
+ * Structural checks: unique integer node ids with a known kind and activation, connections between existing
+ * nodes with integer innovation numbers, none into inputs/bias, acyclic.
+ */
 export function checkGenome(g: Genome): void {
   const byId = new Map(g.nodes.map((n) => [n.id, n]));
   if (byId.size !== g.nodes.length) throw new Error('duplicate node id');
+  for (const n of g.nodes) {
+    if (!Number.isInteger(n.id)) throw new Error(`node id ${n.id} is not an integer`);
+    if (!KINDS.includes(n.kind)) throw new Error(`node ${n.id}: unknown kind ${n.kind}`);
+    if (!ACTIVATIONS.includes(n.activation)) throw new Error(`node ${n.id}: unknown activation ${n.activation}`);
+  }
   const seen = new Set<string>();
   for (const c of g.connections) {
+    if (!Number.isInteger(c.innovation)) throw new Error(`connection ${c.from}->${c.to}: innovation ${c.innovation} is not an integer`);
     const from = byId.get(c.from), to = byId.get(c.to);
     if (!from || !to) throw new Error(`connection ${c.from}->${c.to} names a missing node`);
     if (to.kind === 'input' || to.kind === 'bias') throw new Error(`connection into ${to.kind} node ${c.to}`);
@@ -78,8 +88,6 @@ export interface PackedGenome {
   from: Int32Array;
   to: Int32Array;
 }
-
-const KINDS: readonly NodeKind[] = ['input', 'bias', 'output', 'hidden'];
 
 export function pack(g: Genome): PackedGenome {
   const n = g.nodes.length, ids = new Int32Array(n), kinds = new Uint8Array(n), activations = new Uint8Array(n);
