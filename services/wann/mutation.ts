@@ -9,7 +9,7 @@ export class Innovations {
   constructor(public next = 0, public nextNode = 0) {}
   /** Numbering that continues after an existing genome's innovations and node ids (a search resumed from it). */
   static after(g: Genome): Innovations {
-    const innovations = new Innovations(Math.max(-1, ...g.connections.map((c) => c.innovation)) + 1, Math.max(...g.nodes.map((n) => n.id)) + 1);
+    const innovations = new Innovations(g.connections.reduce((m, c) => Math.max(m, c.innovation + 1), 0), g.nodes.reduce((m, n) => Math.max(m, n.id + 1), 0));
     for (const c of g.connections) innovations.known.set(`${c.from}>${c.to}`, c.innovation);
     return innovations;
   }
