@@ -73,24 +73,18 @@ export function searchOptions(spec: WannSearchSpec): SearchOptions {
 
 /** The genome of an earlier search's best-network.json, checked to fit this task (read when the job runs). */
 export async function loadStartGenome(file: string, spec: WannSearchSpec, task: WannTask): Promise<Genome> {
-  const fail = (reason: string) => new JobSpecError('startFrom', `${file}: ${reason}`);
-  let saved: { task?: string; genome?: Genome };
   try {
-    saved = JSON.parse(await readFile(file, 'utf8'));
-  } catch (e) {
-    throw fail(e instanceof Error ? e.message : String(e));
-  }
-  if (saved.task !== spec.task) throw fail(`a network for task ${saved.task}, not ${spec.task}`);
-  const g = saved.genome;
-  if (!g || !Array.isArray(g.nodes) || !Array.isArray(g.connections)) throw fail('no genome in it');
-  try {
+    const saved: { task?: string; genome?: Genome } = JSON.parse(await readFile(file, 'utf8'));
+    if (saved.task !== spec.task) throw new Error(`a network for task ${saved.task}, not ${spec.task}`);
+    const g = saved.genome;
+    if (!g || !Array.isArray(g.nodes) || !Array.isArray(g.connections)) throw new Error('no genome in it');
     checkGenome(g);
+    const count = (kind: string) => g.nodes.filter((n) => n.kind === kind).length;
+    if (count('input') !== task.inputs || count('output') !== task.outputs || count('bias') !== 1) throw new Error(`not a network with ${task.inputs} inputs, a bias and ${task.outputs} outputs`);
+    return g;
   } catch (e) {
-    throw fail(e instanceof Error ? e.message : String(e));
+    throw new JobSpecError('startFrom', `${file}: ${e instanceof Error ? e.message : String(e)}`);
   }
-  const count = (kind: string) => g.nodes.filter((n) => n.kind === kind).length;
-  if (count('input') !== task.inputs || count('output') !== task.outputs || count('bias') !== 1) throw fail(`not a network with ${task.inputs} inputs, a bias and ${task.outputs} outputs`);
-  return g;
 }
 
 export interface WannSearchResult extends Record<string, unknown> {
