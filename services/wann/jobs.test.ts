@@ -4,9 +4,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'mocha';
 import { JobSpecError, localJobContext } from '../ml/job-type.js';
-import { checkGenome } from './genome.js';
+import { checkGenome, compile } from './genome.js';
 import { jobTypes } from './jobs.js';
-import { MNIST_DIR } from './mnist16.js';
+import { allOf, loadDigits, mnistAccuracies, mnistTask, MNIST_DIR } from './mnist16.js';
+import { loadStartGenome } from './search-job.js';
 
 const dirs: string[] = [];
 after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -71,6 +72,18 @@ describe('wann.search job type', () => {
     await refused(path.join(first.artifactDir, 'nothing.json'), 'swingup', /ENOENT/);
     await refused(path.join(first.artifactDir, 'best-network.svg'), 'swingup', /JSON/);
     if (existsSync(MNIST_DIR)) await refused(saved, 'mnist16', /task swingup, not mnist16/);
+  });
+
+  it('the committed MNIST network (models/wann/mnist16) loads as a start and scores on the test set what it records', async function () {
+    if (!existsSync(MNIST_DIR)) return this.skip();
+    const file = path.resolve('models/wann/mnist16/best-network.json');
+    const saved = JSON.parse(readFileSync(file, 'utf8'));
+    const spec = job.validate({ task: 'mnist16', startFrom: file });
+    const genome = await loadStartGenome(file, spec, mnistTask(loadDigits(MNIST_DIR, 'train', 10), 10, 1));
+    const test = allOf(loadDigits(MNIST_DIR, 't10k', spec.testExamples));
+    const { perWeight, ensemble } = mnistAccuracies(compile(genome), test, spec.weights);
+    assert.deepEqual(perWeight, saved.evaluation.perWeight.map((p: { value: number }) => p.value));
+    assert.equal(ensemble, saved.evaluation.ensemble);
   });
 
   it('ends after the generation that passes the time budget', async () => {
