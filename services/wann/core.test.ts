@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'mocha';
 import { stepCart, swingUpTask } from './cartpole.js';
-import { ACTIVATIONS, checkGenome, compile, forward, pack, unpack, type Genome } from './genome.js';
+import { ACTIVATIONS, checkGenome, compile, forward, pack, type Genome } from './genome.js';
 import { addConnection, changeActivation, Innovations, insertNode, mutate } from './mutation.js';
 import { dominates, paretoFronts, paretoRank } from './pareto.js';
 import { seededRandom } from './random.js';
@@ -71,7 +71,7 @@ describe('wann mutations', () => {
     assert.ok(g.nodes.some((n) => n.kind === 'hidden'));
     assert.ok(g.connections.filter((c) => c.enabled).length > 10);
     // The packed form sent to worker threads compiles to the same plan.
-    assert.deepEqual(compile(unpack(pack(g))), compile(g));
+    assert.deepEqual(compile(structuredClone(pack(g))), compile(g));
   });
 
   it('insert node splits a connection: the old one disabled, two new ones through a hidden node', () => {

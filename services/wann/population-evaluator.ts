@@ -1,6 +1,6 @@
 // Scoring a population: in this thread, or across worker threads (issue 12: "evaluation parallel across worker
 // threads"). Evaluation is a pure function of (genome, weights, generation), so both give identical numbers;
-// the population is cut into chunks handed to whichever worker is free, and results go back by index.
+// the population is cut into one run of neighbours per worker, and results go back by index.
 import { Worker } from 'node:worker_threads';
 import type { EvaluationRequest } from './evaluation-worker.js';
 import { compile, pack, type Genome } from './genome.js';
@@ -49,7 +49,9 @@ export function workerEvaluator(source: TaskSource, workers: number): Population
   });
   return {
     async evaluate(genomes, weights, generation) {
-      const size = Math.max(1, Math.ceil(genomes.length / (4 * workers)));
+      // One run of neighbours per worker: a child sits next to its siblings, and a worker's memo of node values
+      // (mnistTask) serves the genomes that worker scores, so neighbours share the most work.
+      const size = Math.max(1, Math.ceil(genomes.length / workers));
       const chunks = Array.from({ length: Math.ceil(genomes.length / size) }, (_, c) => c * size);
       const results: number[][] = new Array(genomes.length);
       let next = 0;
