@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'mocha';
-import { ACTIVATIONS, compile, forward, forwardWeights, topologicalOrder, type Genome } from './genome.js';
+import { ACTIVATIONS, compile, forward, forwardWeights, NodeMemo, topologicalOrder, type Genome } from './genome.js';
 import { accuracy, batchOf, deskew, ensembleScores, mnistAccuracies, mnistTask, SIDE, type DigitStore } from './mnist16.js';
 import { Innovations, mutate } from './mutation.js';
 import { serialEvaluator, workerEvaluator } from './population-evaluator.js';
@@ -62,6 +62,65 @@ describe('wann vectorised evaluation', () => {
     });
   });
 });
+
+describe('wann node values shared across networks', () => {
+  // A grown parent and twelve children, each one mutation away, as in one generation of a search.
+  const rng = seededRandom(21);
+  const task = { inputs: 5, outputs: 3, outputActivation: 'linear' as const, evaluate: () => [] };
+  const innovations = new Innovations(0, 9);
+  let parent = minimalGenome(task, 0.6, rng, innovations);
+  for (let i = 0; i < 80; i++) parent = mutate(parent, rng, innovations, { insertNode: 1, addConnection: 2, changeActivation: 1 });
+  const family = [parent, ...Array.from({ length: 12 }, () => mutate(parent, rng, innovations, { insertNode: 1, addConnection: 2, changeActivation: 1 }))];
+  const batch = 40;
+  const columns = Array.from({ length: 5 }, () => Float64Array.from({ length: batch }, () => rng() * 2 - 1));
+  const plain = family.map((g) => forwardWeights(compile(g), columns, batch, SHARED_WEIGHTS));
+
+  it('gives bit-identical outputs with a memo, in any order, and computes each shared node once', () => {
+    for (const order of [family.map((_, i) => i), family.map((_, i) => family.length - 1 - i)]) {
+      const memo = new NodeMemo();
+      for (const i of order) assert.deepEqual(forwardWeights(compile(family[i]), columns, batch, SHARED_WEIGHTS, memo), plain[i]);
+      const distinct = new Set(family.flatMap((g) => [...compile(g).key])).size;
+      const total = family.reduce((t, g) => t + compile(g).key.length, 0);
+      assert.equal(memo.size, distinct);
+      assert.ok(distinct < total / 2, `the family shares most nodes: ${distinct} distinct of ${total}`);
+    }
+  });
+
+  it('stops remembering at its capacity and still gives the same outputs', () => {
+    const memo = new NodeMemo(10 * SHARED_WEIGHTS.length * batch);
+    family.forEach((g, i) => assert.deepEqual(forwardWeights(compile(g), columns, batch, SHARED_WEIGHTS, memo), plain[i]));
+    assert.equal(memo.size, 10);
+  });
+
+  it('does not depend on the order a genome lists its nodes and connections', () => {
+    const shuffle = <T>(xs: T[]) => xs.map((x) => ({ x, r: rng() })).sort((a, b) => a.r - b.r).map(({ x }) => x);
+    const inputs = parent.nodes.filter((n) => n.kind === 'input'), outputs = parent.nodes.filter((n) => n.kind === 'output');
+    const others = parent.nodes.filter((n) => n.kind !== 'input' && n.kind !== 'output');
+    const shuffled: Genome = { nodes: [...inputs, ...outputs, ...shuffle(others)], connections: shuffle(parent.connections) };
+    assert.deepEqual([...compile(shuffled).key].sort(), [...compile(parent).key].sort());
+    assert.deepEqual(forwardWeights(compile(shuffled), columns, batch, SHARED_WEIGHTS), plain[0]);
+  });
+
+  it('keys a node by its activation and what feeds it', () => {
+    const keysOf = (g: Genome) => new Set(compile(g).key);
+    const changed = changeActivationOf(parent, parent.nodes.find((n) => n.kind === 'output')!.id, 'sin');
+    const before = keysOf(parent), after = keysOf(changed);
+    assert.equal([...after].filter((k) => !before.has(k)).length, 1, 'only the changed output node gets a new key');
+  });
+
+  it('passes a batch larger than one piece through in pieces with identical values', () => {
+    const n = 2500, big = Array.from({ length: 5 }, () => Float64Array.from({ length: n }, () => rng() * 2 - 1));
+    const plan = compile(parent), whole = forwardWeights(plan, big, n, SHARED_WEIGHTS);
+    for (const [lo, hi] of [[0, 700], [700, 1900], [1900, 2500]]) {
+      const part = forwardWeights(plan, big.map((x) => x.subarray(lo, hi)), hi - lo, SHARED_WEIGHTS);
+      part.forEach((outs, wi) => outs.forEach((o, c) => assert.deepEqual(o, whole[wi][c].slice(lo, hi))));
+    }
+  });
+});
+
+/** The genome with node `id`'s activation replaced. */
+const changeActivationOf = (g: Genome, id: number, activation: Genome['nodes'][number]['activation']): Genome =>
+  ({ ...g, nodes: g.nodes.map((n) => (n.id === id ? { ...n, activation } : n)) });
 
 describe('wann ensemble over shared weights', () => {
   // 10 inputs, 10 outputs, input c → output c: output_c = w · x_c, so the instance at −w ranks classes backwards.

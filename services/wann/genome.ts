@@ -256,6 +256,10 @@ export class NodeMemo {
   private readonly rows = new Map<number, Float64Array>();
   private held = 0;
   constructor(private readonly capacity = 2 ** 25) {}
+  /** Rows remembered. */
+  get size(): number {
+    return this.rows.size;
+  }
   get(key: number): Float64Array | undefined {
     return this.rows.get(key);
   }
