@@ -4,7 +4,7 @@ import { ACTIVATIONS, compile, forward, forwardWeights, NodeMemo, topologicalOrd
 import { accuracy, batchOf, deskew, ensembleScores, mnistAccuracies, mnistTask, SIDE, type DigitStore } from './mnist16.js';
 import { Innovations, mutate } from './mutation.js';
 import { serialEvaluator, workerEvaluator } from './population-evaluator.js';
-import { seededRandom } from './random.js';
+import { seededRandom, type Rng } from './random.js';
 import { minimalGenome, searchWann, SHARED_WEIGHTS, type SearchOptions } from './search.js';
 import type { TaskSource } from './task-source.js';
 
@@ -42,13 +42,21 @@ function syntheticStore(n: number, seed: number): DigitStore {
   return { pixels, labels, n };
 }
 
+const GROW = { insertNode: 1, addConnection: 2, changeActivation: 1 };
+
+/** A random network grown from a minimal one (`rate` of input→output pairs connected) by `steps` mutations. */
+function grown(rng: Rng, inputs: number, outputs: number, rate: number, steps: number): { genome: Genome; innovations: Innovations } {
+  const task = { inputs, outputs, outputActivation: 'linear' as const, evaluate: () => [] };
+  const innovations = new Innovations(0, inputs + 1 + outputs);
+  let genome = minimalGenome(task, rate, rng, innovations);
+  for (let i = 0; i < steps; i++) genome = mutate(genome, rng, innovations, GROW);
+  return { genome, innovations };
+}
+
 describe('wann vectorised evaluation', () => {
   it('forwardWeights matches the per-example definition on randomly grown networks, at every weight', () => {
     const rng = seededRandom(11);
-    const task = { inputs: 3, outputs: 2, outputActivation: 'linear' as const, evaluate: () => [] };
-    const innovations = new Innovations(0, 6);
-    let g = minimalGenome(task, 0.5, rng, innovations);
-    for (let i = 0; i < 60; i++) g = mutate(g, rng, innovations, { insertNode: 1, addConnection: 2, changeActivation: 2 });
+    const { genome: g } = grown(rng, 3, 2, 0.5, 60);
     const examples = Array.from({ length: 7 }, () => [rng() * 2 - 1, rng() * 2 - 1, rng() * 2 - 1]);
     const columns = [0, 1, 2].map((k) => Float64Array.from(examples, (x) => x[k]));
     const plan = compile(g);
@@ -66,11 +74,8 @@ describe('wann vectorised evaluation', () => {
 describe('wann node values shared across networks', () => {
   // A grown parent and twelve children, each one mutation away, as in one generation of a search.
   const rng = seededRandom(21);
-  const task = { inputs: 5, outputs: 3, outputActivation: 'linear' as const, evaluate: () => [] };
-  const innovations = new Innovations(0, 9);
-  let parent = minimalGenome(task, 0.6, rng, innovations);
-  for (let i = 0; i < 80; i++) parent = mutate(parent, rng, innovations, { insertNode: 1, addConnection: 2, changeActivation: 1 });
-  const family = [parent, ...Array.from({ length: 12 }, () => mutate(parent, rng, innovations, { insertNode: 1, addConnection: 2, changeActivation: 1 }))];
+  const { genome: parent, innovations } = grown(rng, 5, 3, 0.6, 80);
+  const family = [parent, ...Array.from({ length: 12 }, () => mutate(parent, rng, innovations, GROW))];
   const batch = 40;
   const columns = Array.from({ length: 5 }, () => Float64Array.from({ length: batch }, () => rng() * 2 - 1));
   const plain = family.map((g) => forwardWeights(compile(g), columns, batch, SHARED_WEIGHTS));
