@@ -70,7 +70,7 @@ describe('wann mutations', () => {
     }
     assert.ok(g.nodes.some((n) => n.kind === 'hidden'));
     assert.ok(g.connections.filter((c) => c.enabled).length > 10);
-    // The packed form sent to worker threads compiles to the same plan.
+    // The packed form, as a worker thread receives it (a structured clone), compiles to the same plan.
     assert.deepEqual(compile(structuredClone(pack(g))), compile(g));
   });
 

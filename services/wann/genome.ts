@@ -59,12 +59,12 @@ export function topologicalOrder(g: Genome): number[] {
 /** Connections of a packed genome as node positions (its `ids` order). */
 function positions(p: PackedGenome): { from: Int32Array; to: Int32Array } {
   // Node ids are small non-negative integers in practice (a search's node counter): then a dense table, else a Map.
-  let max = 0, min = 0;
-  for (const id of p.ids) (max = Math.max(max, id)), (min = Math.min(min, id));
-  const dense = min >= 0 && max < 2 ** 24 ? new Int32Array(max + 1).fill(-1) : undefined, sparse = new Map<number, number>();
-  p.ids.forEach((id, i) => (dense ? (dense[id] = i) : sparse.set(id, i)));
+  const max = p.ids.reduce((m, id) => Math.max(m, id), 0), min = p.ids.reduce((m, id) => Math.min(m, id), 0);
+  const dense = min >= 0 && max < 2 ** 24 ? new Int32Array(max + 1).fill(-1) : undefined;
+  const sparse = dense ? undefined : new Map<number, number>();
+  p.ids.forEach((id, i) => (dense ? (dense[id] = i) : sparse!.set(id, i)));
   const at = (c: number, id: number) => {
-    const i = dense ? (id >= 0 && id <= max ? dense[id] : -1) : sparse.get(id) ?? -1;
+    const i = dense ? (id >= 0 && id <= max ? dense[id] : -1) : sparse!.get(id) ?? -1;
     if (i < 0) throw new Error(`connection ${p.from[c]}->${p.to[c]} names a missing node`);
     return i;
   };
