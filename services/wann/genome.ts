@@ -174,20 +174,23 @@ export function compile(genome: Genome | PackedGenome): Plan {
   for (let e = 0; e < from.length; e++) incoming[fill[to[e]]++] = from[e];
   // Input index of each position (−1 bias, −2 computed); two hash lanes per position, then step numbers.
   const input = new Int32Array(n).fill(-2), keyA = new Int32Array(n), keyB = new Int32Array(n), step = new Int32Array(n).fill(-1);
+  const key = new Float64Array(n), setKey = (i: number) => (key[i] = (keyA[i] >>> 0) * 2 ** 21 + (keyB[i] >>> 11));
   const inputAt: number[] = [];
-  let inputs = 0, bias = -1;
+  let bias = -1;
   for (let i = 0; i < n; i++) {
     const kind = KINDS[p.kinds[i]];
-    if (kind === 'input' || kind === 'bias') {
-      if (kind === 'bias') bias = i;
-      else inputAt.push(i);
-      input[i] = kind === 'bias' ? -1 : inputs++;
-      keyA[i] = fmix(input[i] + 0x3c6ef372);
-      keyB[i] = fmix(Math.imul(input[i], 0x27d4eb2f) + 0x165667b1);
+    if (kind !== 'input' && kind !== 'bias') continue;
+    if (kind === 'bias') {
+      bias = i;
+      input[i] = -1;
+    } else {
+      input[i] = inputAt.length;
+      inputAt.push(i);
     }
+    keyA[i] = fmix(input[i] + 0x3c6ef372);
+    keyB[i] = fmix(Math.imul(input[i], 0x27d4eb2f) + 0x165667b1);
+    setKey(i);
   }
-  const key = new Float64Array(n), setKey = (i: number) => (key[i] = (keyA[i] >>> 0) * 2 ** 21 + (keyB[i] >>> 11));
-  for (let i = 0; i < n; i++) if (input[i] !== -2) setKey(i);
   const steps = input.filter((x) => x === -2).length, activation = new Uint8Array(steps), stepKey = new Float64Array(steps);
   const sourceStart = new Int32Array(steps + 1), nodeStart = new Int32Array(steps + 1);
   const sources = new Int32Array(from.length), nodes = new Int32Array(from.length);
@@ -225,7 +228,7 @@ export function compile(genome: Genome | PackedGenome): Plan {
   const outputs: number[] = [];
   for (let i = 0; i < n; i++) if (KINDS[p.kinds[i]] === 'output') outputs.push(step[i]);
   return {
-    inputs, activation, key: stepKey, sourceStart, sources: sources.slice(0, ns), nodeStart, nodes: nodes.slice(0, nn),
+    inputs: inputAt.length, activation, key: stepKey, sourceStart, sources: sources.slice(0, ns), nodeStart, nodes: nodes.slice(0, nn),
     outputs: Int32Array.from(outputs),
   };
 }
