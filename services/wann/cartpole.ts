@@ -54,6 +54,6 @@ export function swingUpTask(trials: number, steps: number, seed: number): WannTa
   const starts = startStates(trials, seed);
   return {
     inputs: 5, outputs: 1, outputActivation: 'linear',
-    evaluate: (plan, weights) => weights.map((w) => rollout(plan, w, starts, steps)),
+    evaluate: (plan, weights) => ({ perWeight: weights.map((w) => rollout(plan, w, starts, steps)) }),
   };
 }

@@ -122,7 +122,7 @@ describe('wann Pareto ranking and speciation', () => {
 describe('wann search', () => {
   const options = (generations: number, start?: Genome): SearchOptions => ({
     population: 24, generations, weights: [-2, -1, -0.5, 0.5, 1, 2], initialConnectionRate: 0.5,
-    rates: { insertNode: 1, addConnection: 2, changeActivation: 1 }, connectionObjectiveProbability: 0.8,
+    rates: { insertNode: 1, addConnection: 2, changeActivation: 1 }, connectionObjectiveProbability: 0.8, secondObjective: 'max',
     elite: 2, tournament: 2, finalists: 3, speciesThreshold: 0.5, targetSpecies: 3, compatibility: { connectionCoefficient: 1, activationCoefficient: 0.5 }, seed: 1, start,
   });
 
@@ -140,7 +140,7 @@ describe('wann search', () => {
     const seen: Genome[] = [];
     const task = swingUpTask(1, 50, 1);
     await searchWann({ ...task, inputs: 2, outputs: 1 }, options(2, start), {
-      evaluator: { evaluate: async (genomes) => (seen.push(...genomes), genomes.map(() => [0, 0, 0, 0, 0, 0])), close: async () => {} },
+      evaluator: { evaluate: async (genomes) => (seen.push(...genomes), genomes.map(() => ({ perWeight: [0, 0, 0, 0, 0, 0] }))), close: async () => {} },
     });
     assert.equal(seen[0], start);
     for (const g of seen) {
@@ -150,6 +150,21 @@ describe('wann search', () => {
     }
     const grown = Innovations.after(start);
     assert.deepEqual([grown.next, grown.nextNode, grown.connection(0, 4), grown.connection(4, 0)], [5, 5, 0, 5]);
+  });
+
+  it('ranks the mean with the best weight (the paper) or with the ensemble, as asked', async () => {
+    // Every genome has mean 0.3; genome 3 alone has a better best weight, genome 5 alone a better ensemble.
+    const performance = (i: number) => ({ perWeight: i === 3 ? [0.5, 0.1, 0.3, 0.3, 0.3, 0.3] : [0.3, 0.3, 0.3, 0.3, 0.3, 0.3], ensemble: i === 5 ? 0.9 : 0.1 });
+    const eliteAfterFirstGeneration = async (secondObjective: SearchOptions['secondObjective']) => {
+      const seen: Genome[][] = [];
+      await searchWann(swingUpTask(1, 5, 1), { ...options(2), connectionObjectiveProbability: 0, secondObjective, elite: 1 }, {
+        evaluator: { evaluate: async (genomes) => (seen.push(genomes), genomes.map((_, i) => performance(i))), close: async () => {} },
+      });
+      return seen[0].indexOf(seen[1][0]);
+    };
+    assert.equal(await eliteAfterFirstGeneration('max'), 3);
+    assert.equal(await eliteAfterFirstGeneration('ensemble'), 5);
+    await assert.rejects(searchWann(swingUpTask(1, 5, 1), { ...options(1), connectionObjectiveProbability: 0, secondObjective: 'ensemble' }), /no ensemble/);
   });
 
   it('cart physics: a pole at rest upright stays; hanging down it is stable', () => {

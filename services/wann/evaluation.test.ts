@@ -46,7 +46,7 @@ const GROW = { insertNode: 1, addConnection: 2, changeActivation: 1 };
 
 /** A random network grown from a minimal one (`rate` of input→output pairs connected) by `steps` mutations. */
 function grown(rng: Rng, inputs: number, outputs: number, rate: number, steps: number): { genome: Genome; innovations: Innovations } {
-  const task = { inputs, outputs, outputActivation: 'linear' as const, evaluate: () => [] };
+  const task = { inputs, outputs, outputActivation: 'linear' as const, evaluate: () => ({ perWeight: [] }) };
   const innovations = new Innovations(0, inputs + 1 + outputs);
   let genome = minimalGenome(task, rate, rng, innovations);
   for (let i = 0; i < steps; i++) genome = mutate(genome, rng, innovations, GROW);
@@ -168,7 +168,7 @@ describe('wann ensemble over shared weights', () => {
 describe('wann parallel evaluation', () => {
   const options = (population: number, generations: number): SearchOptions => ({
     population, generations, weights: SHARED_WEIGHTS, initialConnectionRate: 0.05,
-    rates: { insertNode: 1, addConnection: 3, changeActivation: 1 }, connectionObjectiveProbability: 0.8,
+    rates: { insertNode: 1, addConnection: 3, changeActivation: 1 }, connectionObjectiveProbability: 0.8, secondObjective: 'ensemble',
     elite: 2, tournament: 3, finalists: 4, speciesThreshold: 1, targetSpecies: 3, compatibility: { connectionCoefficient: 1, activationCoefficient: 0.5 }, seed: 5,
   });
 
@@ -208,7 +208,13 @@ describe('wann MNIST minibatches', () => {
     const a = mnistTask(train, 50, 9), b = mnistTask(train, 50, 9);
     const g = minimalGenome(a, 0.1, seededRandom(2), new Innovations(0, 267));
     const plan = compile(g);
-    assert.deepEqual(a.evaluate(plan, SHARED_WEIGHTS, 3), b.evaluate(plan, SHARED_WEIGHTS, 3));
+    const performance = a.evaluate(plan, SHARED_WEIGHTS, 3);
+    assert.deepEqual(performance, b.evaluate(plan, SHARED_WEIGHTS, 3));
+    // …and scores it as mnistAccuracies would on that batch: every weight, and the ensemble over them.
+    const rng = seededRandom(9 * 7919 + 3);
+    const batch = batchOf(train, Array.from({ length: 50 }, () => Math.floor(rng() * train.n)));
+    const { perWeight, ensemble } = mnistAccuracies(plan, batch, SHARED_WEIGHTS);
+    assert.deepEqual(performance, { perWeight, ensemble });
     const whole = batchOf(train, [0, 1, 2]);
     assert.deepEqual([...whole.labels], [train.labels[0], train.labels[1], train.labels[2]]);
     assert.equal(whole.pixels[17][2], train.pixels[2 * 256 + 17]);

@@ -28,6 +28,8 @@ describe('wann.search job type', () => {
     assert.throws(() => job.validate({ population: 1 }), (e: unknown) => e instanceof JobSpecError && e.field === 'population');
     assert.throws(() => job.validate({ weights: [1, 'x'] }), (e: unknown) => e instanceof JobSpecError && e.field === 'weights[1]');
     assert.throws(() => job.validate({ nope: 1 }), (e: unknown) => e instanceof JobSpecError && e.field === 'nope');
+    assert.equal(job.validate({ task: 'mnist16', secondObjective: 'ensemble' }).secondObjective, 'ensemble');
+    assert.throws(() => job.validate({ task: 'swingup', secondObjective: 'ensemble' }), (e: unknown) => e instanceof JobSpecError && e.field === 'secondObjective');
   });
 
   it('runs a tiny swing-up search: metrics per generation, JSON and SVG artifacts', async () => {

@@ -166,7 +166,8 @@ export function mnistTask(train: DigitStore, batch: number, seed: number): WannT
     inputs: PIXELS, outputs: 10, outputActivation: 'linear',
     evaluate: (plan, weights, generation) => {
       const { digits: d, memo } = sample(generation, weights);
-      return forwardWeights(plan, d.pixels, d.n, weights, memo).map((o) => accuracy(o, d.labels));
+      const outputs = forwardWeights(plan, d.pixels, d.n, weights, memo);
+      return { perWeight: outputs.map((o) => accuracy(o, d.labels)), ensemble: accuracy(ensembleScores(outputs, d.n), d.labels) };
     },
   };
 }

@@ -4,12 +4,12 @@
 import { Worker } from 'node:worker_threads';
 import type { EvaluationRequest } from './evaluation-worker.js';
 import { compile, pack, type Genome } from './genome.js';
-import type { WannTask } from './search.js';
+import type { Performance, WannTask } from './search.js';
 import type { TaskSource } from './task-source.js';
 
 export interface PopulationEvaluator {
   /** Performance of every genome at every weight, in population order. */
-  evaluate(genomes: Genome[], weights: number[], generation: number): Promise<number[][]>;
+  evaluate(genomes: Genome[], weights: number[], generation: number): Promise<Performance[]>;
   close(): Promise<void>;
 }
 
@@ -18,7 +18,7 @@ export const serialEvaluator = (task: WannTask): PopulationEvaluator => ({
   close: async () => {},
 });
 
-type Reply = { id: number; performance?: number[][]; error?: string };
+type Reply = { id: number; performance?: Performance[]; error?: string };
 
 // tsx's loader does not reach worker threads on Node 20 (a .ts entry fails with ERR_UNKNOWN_FILE_EXTENSION), so
 // each worker starts from a bootstrap that registers tsx's ESM API and then imports the worker module.
@@ -31,7 +31,7 @@ export function workerEvaluator(source: TaskSource, workers: number): Population
   const failures = new Map<Worker, Error>();
   for (const w of pool) w.on('error', (e) => failures.set(w, e));
   let nextId = 0;
-  const run = (worker: Worker, request: EvaluationRequest) => new Promise<number[][]>((resolve, reject) => {
+  const run = (worker: Worker, request: EvaluationRequest) => new Promise<Performance[]>((resolve, reject) => {
     const failed = failures.get(worker);
     if (failed) return reject(new Error(`evaluation worker: ${failed.message}`));
     const onError = (e: Error) => {
@@ -53,7 +53,7 @@ export function workerEvaluator(source: TaskSource, workers: number): Population
       // (mnistTask) serves the genomes that worker scores, so neighbours share the most work.
       const size = Math.max(1, Math.ceil(genomes.length / workers));
       const chunks = Array.from({ length: Math.ceil(genomes.length / size) }, (_, c) => c * size);
-      const results: number[][] = new Array(genomes.length);
+      const results: Performance[] = new Array(genomes.length);
       let next = 0;
       await Promise.all(pool.map(async (worker) => {
         while (next < chunks.length) {

@@ -13,6 +13,7 @@ import { buildTask, type TaskSource } from './task-source.js';
 import { searchWann, SHARED_WEIGHTS, type GenerationReport, type SearchOptions, type WannTask } from './search.js';
 
 export const TASKS = ['mnist16', 'swingup'] as const;
+const SECOND_OBJECTIVES = ['max', 'ensemble'] as const;
 
 export interface WannSearchSpec {
   task: (typeof TASKS)[number];
@@ -35,9 +36,11 @@ export interface WannSearchSpec {
   minutes: number;
   /** A best-network.json of an earlier search on the same task: the search continues from its genome. */
   startFrom?: string;
+  /** Ranked with the mean when the connection count is not: `max` (the paper's) or `ensemble` (mnist16 only). */
+  secondObjective: SearchOptions['secondObjective'];
 }
 
-const KNOWN = ['task', 'datasetDir', 'population', 'generations', 'weights', 'seed', 'trainExamples', 'batch', 'testExamples', 'trials', 'steps', 'initialConnectionRate', 'workers', 'minutes', 'startFrom'];
+const KNOWN = ['task', 'datasetDir', 'population', 'generations', 'weights', 'seed', 'trainExamples', 'batch', 'testExamples', 'trials', 'steps', 'initialConnectionRate', 'workers', 'minutes', 'startFrom', 'secondObjective'];
 
 export function validateWannSpec(raw: unknown): WannSearchSpec {
   const input = asObject(raw, KNOWN);
@@ -58,6 +61,7 @@ export function validateWannSpec(raw: unknown): WannSearchSpec {
     workers: numberField(input, 'workers', { default: 0, min: 0, max: 64, integer: true }),
     minutes: numberField(input, 'minutes', { default: 0, min: 0, max: 10000 }),
     startFrom: optionalString(input, 'startFrom'),
+    secondObjective: choice(input, 'secondObjective', task === 'mnist16' ? SECOND_OBJECTIVES : (['max'] as const), 'max'),
   };
 }
 
@@ -66,7 +70,7 @@ export function searchOptions(spec: WannSearchSpec): SearchOptions {
     population: spec.population, generations: spec.generations, weights: spec.weights, seed: spec.seed,
     initialConnectionRate: spec.initialConnectionRate,
     rates: { insertNode: 1, addConnection: 3, changeActivation: 1 },
-    connectionObjectiveProbability: 0.8, elite: Math.max(1, Math.round(spec.population / 16)), tournament: 4,
+    connectionObjectiveProbability: 0.8, secondObjective: spec.secondObjective, elite: Math.max(1, Math.round(spec.population / 16)), tournament: 4,
     finalists: 32, speciesThreshold: 1, targetSpecies: Math.max(1, Math.round(spec.population / 16)), compatibility: { connectionCoefficient: 1, activationCoefficient: 0.5 },
   };
 }
@@ -106,7 +110,7 @@ export async function runWannSearch(spec: WannSearchSpec, ctx: Pick<JobContext, 
   const { finalists, history } = await searchWann(task, { ...searchOptions(spec), start }, {
     signal: ctx.signal, evaluator, deadline: spec.minutes > 0 ? Date.now() + spec.minutes * 60_000 : undefined,
     onGeneration: async (r) => {
-      await ctx.reportMetrics({ best_mean: r.bestMean, best_max: r.bestMax, mean_of_means: r.meanOfMeans, champion_connections: r.championConnections, species: r.species }, r.generation);
+      await ctx.reportMetrics({ best_mean: r.bestMean, best_max: r.bestMax, ...(r.bestEnsemble !== undefined && { best_ensemble: r.bestEnsemble }), mean_of_means: r.meanOfMeans, champion_connections: r.championConnections, species: r.species }, r.generation);
       await ctx.reportProgress((r.generation + 1) / spec.generations);
     },
   }).finally(() => evaluator.close());
