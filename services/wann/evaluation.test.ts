@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'mocha';
 import { ACTIVATIONS, compile, forward, forwardWeights, NodeMemo, topologicalOrder, type Genome } from './genome.js';
-import { accuracy, batchOf, deskew, ensembleScores, mnistAccuracies, mnistTask, SIDE, type DigitStore } from './mnist16.js';
+import { accuracy, batchOf, deskew, ensembleScores, logLikelihood, mnistAccuracies, mnistScores, mnistTask, SIDE, votesLogLikelihood, type DigitStore } from './mnist16.js';
 import { Innovations, mutate } from './mutation.js';
 import { serialEvaluator, workerEvaluator } from './population-evaluator.js';
 import { seededRandom, type Rng } from './random.js';
@@ -202,6 +202,21 @@ describe('wann parallel evaluation', () => {
   });
 });
 
+describe('wann MNIST log-likelihood', () => {
+  const labels = Uint8Array.from([0, 1]);
+  it('is the mean log-softmax of the label, chance for non-finite outputs', () => {
+    // Example 0: outputs (ln 3, 0) → p(label 0) = 3/4; example 1: (NaN, 0) → chance, ln ½.
+    const outputs = [Float64Array.from([Math.log(3), NaN]), Float64Array.from([0, 0])];
+    assert.ok(Math.abs(logLikelihood(outputs, labels) - (Math.log(3 / 4) + Math.log(1 / 2)) / 2) < 1e-12);
+    assert.equal(logLikelihood([Float64Array.from([5e3, 0]), Float64Array.from([0, 5e3])], labels), 0);
+  });
+  it('normalises the ensemble\'s summed votes, floored at 1e-12', () => {
+    const votes = [Float64Array.from([1.5, 0]), Float64Array.from([0.5, 0])];
+    assert.ok(Math.abs(votesLogLikelihood(votes, labels) - (Math.log(0.75) + Math.log(0.5)) / 2) < 1e-12);
+    assert.ok(Math.abs(votesLogLikelihood([Float64Array.from([0, 2]), Float64Array.from([2, 0])], labels) - Math.log(1e-12)) < 1e-9);
+  });
+});
+
 describe('wann MNIST minibatches', () => {
   it('draws the same batch for a generation in every task instance (workers rebuild the task)', () => {
     const train = syntheticStore(500, 1);
@@ -215,6 +230,10 @@ describe('wann MNIST minibatches', () => {
     const batch = batchOf(train, Array.from({ length: 50 }, () => Math.floor(rng() * train.n)));
     const { perWeight, ensemble } = mnistAccuracies(plan, batch, SHARED_WEIGHTS);
     assert.deepEqual(performance, { perWeight, ensemble });
+    // With the log-likelihood fitness it scores the same outputs by the label's log-probability instead.
+    const likelihood = mnistTask(train, 50, 9, 'logLikelihood').evaluate(plan, SHARED_WEIGHTS, 3);
+    assert.deepEqual(likelihood, mnistScores(forwardWeights(plan, batch.pixels, batch.n, SHARED_WEIGHTS), batch.labels, 'logLikelihood'));
+    assert.ok(likelihood.perWeight.every((l) => l < 0) && likelihood.ensemble! < 0);
     const whole = batchOf(train, [0, 1, 2]);
     assert.deepEqual([...whole.labels], [train.labels[0], train.labels[1], train.labels[2]]);
     assert.equal(whole.pixels[17][2], train.pixels[2 * 256 + 17]);

