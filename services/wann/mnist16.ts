@@ -119,6 +119,14 @@ export function accuracy(outputs: Float64Array[], labels: Uint8Array): number {
   return correct / labels.length;
 }
 
+/** Example i's largest output (NaN skipped) and Σ exp(output − largest): a numerically stable softmax's normaliser. */
+function softmaxNormaliser(outputs: Float64Array[], i: number): { max: number; sum: number } {
+  let max = -Infinity, sum = 0;
+  for (const o of outputs) if (o[i] > max) max = o[i];
+  for (const o of outputs) sum += Math.exp(o[i] - max);
+  return { max, sum };
+}
+
 /**
  * Class scores of the ensemble over weights (the paper's MNIST read-out): every shared weight makes one instance of the network;
  * each instance votes with its softmax probabilities and the votes are summed. (Summing raw outputs or
@@ -129,12 +137,9 @@ export function ensembleScores(perWeight: Float64Array[][], n: number): Float64A
   const scores = Array.from({ length: classes }, () => new Float64Array(n));
   for (const outputs of perWeight) {
     for (let i = 0; i < n; i++) {
-      let m = -Infinity;
-      for (let c = 0; c < classes; c++) if (outputs[c][i] > m) m = outputs[c][i];
-      if (!Number.isFinite(m)) continue; // an instance with non-finite outputs abstains
-      let total = 0;
-      for (let c = 0; c < classes; c++) total += Math.exp(outputs[c][i] - m);
-      for (let c = 0; c < classes; c++) scores[c][i] += Math.exp(outputs[c][i] - m) / total;
+      const { max, sum } = softmaxNormaliser(outputs, i);
+      if (!Number.isFinite(max)) continue; // an instance with non-finite outputs abstains
+      for (let c = 0; c < classes; c++) scores[c][i] += Math.exp(outputs[c][i] - max) / sum;
     }
   }
   return scores;
@@ -142,15 +147,11 @@ export function ensembleScores(perWeight: Float64Array[][], n: number): Float64A
 
 /** Mean log-probability the softmax over the outputs gives the label; an example with non-finite outputs counts as chance. */
 export function logLikelihood(outputs: Float64Array[], labels: Uint8Array): number {
-  const classes = outputs.length;
   let total = 0;
   for (let i = 0; i < labels.length; i++) {
-    let m = -Infinity;
-    for (let c = 0; c < classes; c++) if (outputs[c][i] > m) m = outputs[c][i];
-    let sum = 0;
-    for (let c = 0; c < classes; c++) sum += Math.exp(outputs[c][i] - m);
-    const lp = outputs[labels[i]][i] - m - Math.log(sum);
-    total += Number.isFinite(lp) ? lp : -Math.log(classes);
+    const { max, sum } = softmaxNormaliser(outputs, i);
+    const lp = outputs[labels[i]][i] - max - Math.log(sum);
+    total += Number.isFinite(lp) ? lp : -Math.log(outputs.length);
   }
   return total / labels.length;
 }
