@@ -234,6 +234,8 @@ describe('wann MNIST minibatches', () => {
     const likelihood = mnistTask(train, 50, 9, 'logLikelihood').evaluate(plan, SHARED_WEIGHTS, 3);
     assert.deepEqual(likelihood, mnistScores(forwardWeights(plan, batch.pixels, batch.n, SHARED_WEIGHTS), batch.labels, 'logLikelihood'));
     assert.ok(likelihood.perWeight.every((l) => l < 0) && likelihood.ensemble! < 0);
+    // ensembleLikelihood: accuracy at each weight, the ensemble's log-likelihood.
+    assert.deepEqual(mnistTask(train, 50, 9, 'ensembleLikelihood').evaluate(plan, SHARED_WEIGHTS, 3), { perWeight, ensemble: likelihood.ensemble });
     const whole = batchOf(train, [0, 1, 2]);
     assert.deepEqual([...whole.labels], [train.labels[0], train.labels[1], train.labels[2]]);
     assert.equal(whole.pixels[17][2], train.pixels[2 * 256 + 17]);

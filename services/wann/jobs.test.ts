@@ -33,6 +33,9 @@ describe('wann.search job type', () => {
     assert.equal(job.validate({ task: 'mnist16' }).fitness, 'accuracy');
     assert.equal(job.validate({ task: 'mnist16', fitness: 'logLikelihood' }).fitness, 'logLikelihood');
     assert.throws(() => job.validate({ task: 'swingup', fitness: 'logLikelihood' }), (e: unknown) => e instanceof JobSpecError && e.field === 'fitness');
+    // ensembleLikelihood differs from accuracy only in the ensemble's score, so it ranks by the ensemble.
+    assert.equal(job.validate({ task: 'mnist16', fitness: 'ensembleLikelihood' }).secondObjective, 'ensemble');
+    assert.throws(() => job.validate({ task: 'mnist16', fitness: 'ensembleLikelihood', secondObjective: 'max' }), (e: unknown) => e instanceof JobSpecError && e.field === 'secondObjective');
   });
 
   it('runs a tiny swing-up search: metrics per generation, JSON and SVG artifacts', async () => {

@@ -167,15 +167,20 @@ export function votesLogLikelihood(scores: Float64Array[], labels: Uint8Array): 
   return total / labels.length;
 }
 
-export const MNIST_FITNESS = ['accuracy', 'logLikelihood'] as const;
+/**
+ * What a minibatch is scored by: `accuracy` at each weight and of the ensemble; the label's `logLikelihood` for
+ * both; or `ensembleLikelihood`: accuracy at each weight, the log-likelihood of the ensemble's votes.
+ */
+export const MNIST_FITNESS = ['accuracy', 'logLikelihood', 'ensembleLikelihood'] as const;
 export type MnistFitness = (typeof MNIST_FITNESS)[number];
 
-/** Scores at each weight and of the ensemble over all of them: accuracy, or the label's mean log-likelihood. */
+/** Scores at each weight and of the ensemble over all of them, by `fitness`. */
 export function mnistScores(outputs: Float64Array[][], labels: Uint8Array, fitness: MnistFitness = 'accuracy'): { perWeight: number[]; ensemble: number } {
   const votes = ensembleScores(outputs, labels.length);
-  return fitness === 'accuracy'
-    ? { perWeight: outputs.map((o) => accuracy(o, labels)), ensemble: accuracy(votes, labels) }
-    : { perWeight: outputs.map((o) => logLikelihood(o, labels)), ensemble: votesLogLikelihood(votes, labels) };
+  return {
+    perWeight: outputs.map((o) => (fitness === 'logLikelihood' ? logLikelihood(o, labels) : accuracy(o, labels))),
+    ensemble: fitness === 'accuracy' ? accuracy(votes, labels) : votesLogLikelihood(votes, labels),
+  };
 }
 
 /** Test accuracy at each weight and of the ensemble over all of them. */
@@ -187,7 +192,8 @@ export function mnistAccuracies(plan: Plan, d: Digits, weights: readonly number[
  * Fitness on `batch` training examples drawn afresh each generation (seeded, so every worker draws the same batch):
  * accuracy, or the label's log-likelihood under each instance's softmax (the paper's code: −cross-entropy). From random
  * starts the log-likelihood stayed at chance (it rewards small logits over discrimination); from a trained network it
- * also rewards calibrated votes, which the ensemble sums.
+ * also rewards calibrated votes, which the ensemble sums, but lets the weights ±0.5 (small, near-uniform logits) fall;
+ * `ensembleLikelihood` keeps accuracy at each weight and asks the ensemble's votes to be calibrated.
  */
 export function mnistTask(train: DigitStore, batch: number, seed: number, fitness: MnistFitness = 'accuracy'): WannTask {
   // This generation's batch, and the node values computed on it so far at one weight series (see NodeMemo).

@@ -38,7 +38,10 @@ export interface WannSearchSpec {
   startFrom?: string;
   /** Ranked with the mean when the connection count is not: `max` (the paper's) or `ensemble` (mnist16 only). */
   secondObjective: SearchOptions['secondObjective'];
-  /** mnist16: what the search maximises on each minibatch, `accuracy` or the label's `logLikelihood` (the paper's code). */
+  /**
+   * mnist16: what the search maximises on each minibatch: `accuracy`, the label's `logLikelihood` (the paper's code),
+   * or `ensembleLikelihood` (accuracy at each weight, log-likelihood of the ensemble; ranked with `secondObjective: ensemble`).
+   */
   fitness: (typeof MNIST_FITNESS)[number];
 }
 
@@ -63,9 +66,16 @@ export function validateWannSpec(raw: unknown): WannSearchSpec {
     workers: numberField(input, 'workers', { default: 0, min: 0, max: 64, integer: true }),
     minutes: numberField(input, 'minutes', { default: 0, min: 0, max: 10000 }),
     startFrom: optionalString(input, 'startFrom'),
-    secondObjective: choice(input, 'secondObjective', task === 'mnist16' ? SECOND_OBJECTIVES : (['max'] as const), 'max'),
-    fitness: choice(input, 'fitness', task === 'mnist16' ? MNIST_FITNESS : (['accuracy'] as const), 'accuracy'),
+    ...objectives(input, task),
   };
+}
+
+/** The second objective and the fitness; `ensembleLikelihood` only scores the ensemble differently, so it ranks by it. */
+function objectives(input: Record<string, unknown>, task: WannSearchSpec['task']): Pick<WannSearchSpec, 'secondObjective' | 'fitness'> {
+  const fitness = choice(input, 'fitness', task === 'mnist16' ? MNIST_FITNESS : (['accuracy'] as const), 'accuracy');
+  const ensembleOnly = fitness === 'ensembleLikelihood';
+  const secondObjective = choice(input, 'secondObjective', ensembleOnly ? (['ensemble'] as const) : task === 'mnist16' ? SECOND_OBJECTIVES : (['max'] as const), ensembleOnly ? 'ensemble' : 'max');
+  return { secondObjective, fitness };
 }
 
 export function searchOptions(spec: WannSearchSpec): SearchOptions {
